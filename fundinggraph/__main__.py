@@ -1,0 +1,3 @@
+from fundinggraph.cli import main
+
+raise SystemExit(main())

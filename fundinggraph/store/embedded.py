@@ -1,0 +1,227 @@
+"""The embedded Oxigraph store: immutable versions on disk and an atomic switch between them.
+
+Layout under ``data_dir``::
+
+    stores/<version>/      one complete RocksDB store per successful load (never written again)
+    current -> stores/<version>   symlink, replaced atomically with rename(2)
+    .load.lock             flock held by the one process that loads
+
+A load builds a new store in ``stores/.building-<version>-<pid>``, optimises it, renames it into
+place and then switches ``current``. Readers (web workers) open ``Store.read_only`` on the target of
+``current`` and follow the link when it changes, so a failed or killed load leaves the served data
+untouched, and readers never share a store with a writer (RocksDB forbids a second writer and makes
+readers beside a writer undefined behaviour).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store
+
+from fundinggraph.config import Settings
+
+BUILDING_PREFIX = ".building-"
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says what to do."""
+
+
+class LoadInProgress(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    version: str
+    path: Path
+    triples: int
+    unchanged: bool
+    seconds: float
+
+
+def content_hash(nquads: bytes) -> str:
+    """Order-independent hash of an N-Quads document (sorted lines), first 12 hex digits."""
+    lines = sorted(line for line in nquads.split(b"\n") if line.strip())
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line)
+        digest.update(b"\n")
+    return digest.hexdigest()[:12]
+
+
+class EmbeddedStores:
+    """Versioned on-disk stores of one ``data_dir``."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.data_dir = settings.data_dir
+        self.stores_dir = settings.stores_dir
+        self.current_link = settings.current_link
+
+    # -- reading ------------------------------------------------------------------------------------
+    def current_version(self) -> str | None:
+        """Name of the version ``current`` points to, or ``None`` before the first load."""
+        try:
+            return Path(os.readlink(self.current_link)).name
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if exc.errno == errno.EINVAL:
+                raise StoreError(f"{self.current_link} is not a symlink; remove it and load again") from None
+            raise
+
+    def current_path(self) -> Path | None:
+        version = self.current_version()
+        return None if version is None else self.stores_dir / version
+
+    def versions(self) -> list[str]:
+        if not self.stores_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.stores_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    # -- writing ------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, wait: bool = False) -> Iterator[None]:
+        """Hold the load lock; only one process loads at a time.
+
+        :raises LoadInProgress: if another process holds it and ``wait`` is false.
+        """
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / ".load.lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                raise LoadInProgress("another load is running (data_dir/.load.lock is held)") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def publish(self, nquads: bytes, *, force: bool = False, progress=lambda _msg: None) -> PublishResult:
+        """Write ``nquads`` as a new version and switch ``current`` to it, atomically.
+
+        If the content equals the current version's content, nothing is written (idempotent load)
+        unless ``force``. Must be called with :meth:`lock` held.
+        """
+        started = time.perf_counter()
+        digest = content_hash(nquads)
+        current = self.current_version()
+        if current and current.endswith("-" + digest) and not force and (self.stores_dir / current).is_dir():
+            return PublishResult(current, self.stores_dir / current, _count(nquads), True, 0.0)
+        self.stores_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_builds()
+        version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 1_000_000:06d}-{digest}"
+        building = self.stores_dir / f"{BUILDING_PREFIX}{version}-{os.getpid()}"
+        store = Store(str(building))
+        try:
+            progress(f"writing store {version}")
+            store.bulk_load(input=nquads, format=RdfFormat.N_QUADS)
+            store.optimize()
+            store.flush()
+            triples = len(store)
+        finally:
+            del store
+        final = self.stores_dir / version
+        os.rename(building, final)
+        _fsync_dir(self.stores_dir)
+        self.switch(version)
+        self.prune()
+        return PublishResult(version, final, triples, False, time.perf_counter() - started)
+
+    def switch(self, version: str) -> None:
+        """Point ``current`` at ``version`` with one atomic rename."""
+        target = Path("stores") / version
+        if not (self.data_dir / target).is_dir():
+            raise StoreError(f"no such store version: {version}")
+        tmp = self.data_dir / f".current-{os.getpid()}-{threading.get_ident()}"
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        os.symlink(target, tmp)
+        os.replace(tmp, self.current_link)
+        _fsync_dir(self.data_dir)
+
+    def prune(self) -> list[str]:
+        """Remove versions older than the current one beyond ``keep_versions``."""
+        current = self.current_version()
+        older = [v for v in self.versions() if v != current and (current is None or v < current)]
+        doomed = older[: max(0, len(older) - self.settings.keep_versions)]
+        for version in doomed:
+            shutil.rmtree(self.stores_dir / version, ignore_errors=True)
+        return doomed
+
+    def _remove_stale_builds(self) -> None:
+        """Remove half-built stores left by loads that died (their pid is gone)."""
+        for path in self.stores_dir.glob(BUILDING_PREFIX + "*"):
+            pid = path.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+class EmbeddedReader:
+    """A read-only view of ``current`` that follows the link when a new version is published.
+
+    One per process; safe to share between threads.
+    """
+
+    def __init__(self, settings: Settings):
+        self.stores = EmbeddedStores(settings)
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._store: Store | None = None
+
+    def store(self) -> tuple[str, Store]:
+        """The current version name and an open read-only store for it.
+
+        :raises StoreError: before the first load.
+        """
+        version = self.stores.current_version()
+        if version is None:
+            raise StoreError("no data loaded yet: run `fundinggraph load` (or `make run`)")
+        if version != self._version or self._store is None:
+            with self._lock:
+                if version != self._version or self._store is None:
+                    path = self.stores.stores_dir / version
+                    try:
+                        self._store = Store.read_only(str(path))
+                    except OSError as exc:
+                        raise StoreError(f"cannot open store {path}: {exc}") from None
+                    self._version = version
+        assert self._store is not None
+        return self._version, self._store
+
+    def version(self) -> str | None:
+        return self.stores.current_version()
+
+
+def _count(nquads: bytes) -> int:
+    return sum(1 for line in nquads.split(b"\n") if line.strip())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
