@@ -180,6 +180,12 @@ def _entity(path: Path, raw: Any) -> Entity:
         label = {"nl": label}
     if not isinstance(label, dict) or "nl" not in label:
         raise RegistryError(path, line, "label must be a string or a mapping with at least 'nl'")
+    for lang, text in label.items():
+        if lang != "__line__" and not isinstance(text, str):
+            raise RegistryError(path, line, f"label {lang!r} is not text (quote values with commas): {text!r}")
+    for alias in [*(raw.get("aliases") or []), *(raw.get("unscanned_aliases") or [])]:
+        if not isinstance(alias, str) or not alias.strip():
+            raise RegistryError(path, line, f"alias {alias!r} is not a non-empty text")
     types = raw.get("types") or []
     for t in types:
         try:
