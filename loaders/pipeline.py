@@ -30,6 +30,7 @@ STEPS: list[tuple[str, str]] = [
     ("loaders.tabel8", "Tabel 8 budget lines"),
     ("loaders.speurgids_tables", "Speurgids result tables"),
     ("loaders.curated", "curated facts"),
+    ("loaders.links", "links to other publishers"),
 ]
 
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
