@@ -22,18 +22,17 @@ from fundinggraph.namespaces import (
     FG,
     ORG,
     PREFIXES,
-    PROV,
     RDF,
     RDFS,
     XSD,
     concept,
     slugify,
 )
-from loaders.graph import GraphBuilder, lit, short_hash, year_literal
+from loaders.graph import GraphBuilder, short_hash, year_literal
 from loaders.numbers import Amount, amount, parse_amount, parse_number, parse_percentage
 from loaders.registry import Registry, resolve_class
 from loaders.sourcetext import Excerpt, SourceError, SourceSet
-from loaders.yamlsource import LINE_KEY, clean, line_of, read_yaml
+from loaders.yamlsource import clean, line_of, read_yaml
 
 
 @dataclass
@@ -528,5 +527,3 @@ def contribute(g: GraphBuilder, sources: SourceSet, registry: Registry) -> int:
         total += load_file(g, sources, registry, path)
     return total
 
-
-__all__ = ["HANDLERS", "FactContext", "contribute", "handler", "lit", "load_file", "LINE_KEY", "PROV"]
