@@ -3,22 +3,25 @@
 ``1.440.000,00`` is 1440000, ``20,7 miljoen euro`` is 20700000 euro, ``0,132`` (MEUR) is 132000 euro,
 ``€ 8.473.038,00`` is 8473038, ``500 k€`` is 500000, ``n.v.t.`` is no value. PDF extraction also
 produces English decimals such as ``0.200`` or ``17.6``: a dot followed by other than groups of three
-digits, or after a leading zero, is read as a decimal point.
+digits, or after a leading zero, is read as a decimal point. Only ASCII digits are numbers, and every
+result is exact however many digits the text has (no rounding to the default 28-digit context).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, Inexact, InvalidOperation, localcontext
 
 NOT_APPLICABLE = ("n.v.t.", "n.v.t", "nvt", "/", "-", "–")
 
-_THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_DUTCH = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$|^\d+,\d+$")
-_PLAIN = re.compile(r"^\d+$")
-_DOT_DECIMAL = re.compile(r"^\d+\.\d+$")
-_SPACE_GROUPS = re.compile(r"^\d{1,3}( \d{3})+$")
+# [0-9], not \d: \d also matches Arabic-Indic and other digits, which are no number notation of ours.
+# A thousands group never starts with 0: "01.440" is read as a decimal point after a leading zero.
+_THOUSANDS_DOTS = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+")
+_DUTCH = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})*,[0-9]+|[0-9]+,[0-9]+")
+_PLAIN = re.compile(r"[0-9]+")
+_DOT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_SPACE_GROUPS = re.compile(r"[1-9][0-9]{0,2}([ \u00a0\u202f][0-9]{3})+")
 
 
 def parse_number(text: str) -> Decimal:
@@ -32,16 +35,16 @@ def parse_number(text: str) -> Decimal:
     :raises ValueError: if ``text`` is not a number in a notation we accept.
     """
     s = text.strip()
-    if _PLAIN.match(s):
+    if _PLAIN.fullmatch(s):
         return Decimal(s)
-    if _DUTCH.match(s):
+    if _DUTCH.fullmatch(s):
         return Decimal(s.replace(".", "").replace(",", "."))
-    if _THOUSANDS_DOTS.match(s) and not s.startswith("0."):
+    if _THOUSANDS_DOTS.fullmatch(s):
         return Decimal(s.replace(".", ""))
-    if _DOT_DECIMAL.match(s):
+    if _DOT_DECIMAL.fullmatch(s):
         return Decimal(s)
-    if _SPACE_GROUPS.match(s):
-        return Decimal(s.replace(" ", ""))
+    if _SPACE_GROUPS.fullmatch(s):
+        return Decimal(re.sub(r"[ \u00a0\u202f]", "", s))
     raise ValueError(f"not a number in Dutch notation: {text!r}")
 
 
@@ -103,9 +106,18 @@ def to_euro(number: str, unit: str) -> Decimal:
     key = normalise_unit(unit)
     if key not in SCALES:
         raise ValueError(f"unknown money unit: {unit!r}")
-    value = parse_number(number) * SCALES[key]
-    # Normalise the exponent so 20,7 miljoen is 20700000, not 2.07E+7.
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    parsed = parse_number(number)
+    # Enough precision for the exact product (a scale has at most 10 digits); Inexact is trapped so a
+    # value is never silently rounded, and any decimal-module failure surfaces as a ValueError.
+    try:
+        with localcontext() as ctx:
+            ctx.prec = max(28, len(parsed.as_tuple().digits) + 12)
+            ctx.traps[Inexact] = True
+            value = parsed * SCALES[key]
+            # Normalise the exponent so 20,7 miljoen is 20700000, not 2.07E+7.
+            return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    except DecimalException as exc:
+        raise ValueError(f"cannot convert {number!r} {unit!r} to euro exactly: {exc!r}") from None
 
 
 def amount(number: str, unit: str, text: str | None = None) -> Amount:
@@ -113,14 +125,19 @@ def amount(number: str, unit: str, text: str | None = None) -> Amount:
     return Amount(to_euro(number, unit), text if text is not None else f"{number} {unit}", number, unit)
 
 
-_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+"
+_NUM = r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+,[0-9]+|[0-9]+\.[0-9]+|[0-9]+"
+# A number never starts inside another one: not after a digit, nor after a digit and a separator
+# (without this, "1,234.567 euro" yielded "234.567 euro").
+_START = r"(?<![0-9])(?<![0-9][.,])"
+# A "€" followed by a number is that number's sign, not this one's unit: in "257 € 8.473.038,00" the
+# amount is € 8.473.038,00 and 257 a count (this read "257 €" before).
 _UNIT_AFTER = (
     r"miljard\s+(?:euro|EUR)|miljoen\s+(?:euro|EUR)|mln\s+euro|M\s+euro|MEUR|kEUR|k€(?:/j)?|"
-    r"euro|EUR|€|miljard|miljoen|mln"
+    r"euro|EUR|€(?!\s?[0-9])|miljard|miljoen|mln"
 )
 AMOUNT_RE = re.compile(
-    rf"(?P<pre>€\s?)(?P<num1>{_NUM})(?:\s?(?P<unit1>miljoen|miljard))?(?![\d,.]*\d)"
-    rf"|(?P<num2>{_NUM})\s?(?P<unit2>{_UNIT_AFTER})(?![A-Za-z])"
+    rf"(?P<pre>€\s?)(?P<num1>{_NUM})(?:\s?(?P<unit1>miljoen|miljard))?(?![0-9,.]*[0-9])"
+    rf"|{_START}(?P<num2>{_NUM})\s?(?P<unit2>{_UNIT_AFTER})(?![A-Za-z])"
 )
 
 
@@ -167,7 +184,7 @@ def scan_amounts(line: str) -> list[tuple[int, int, Amount]]:
         if amt.text.startswith("€"):
             continue
         head = line[:start]
-        m = re.search(rf"(?:van\s+|tussen\s+)?(?P<num>{_NUM})\s+(?:tot(?:\s+maximum)?|à|en|-|–)\s+$", head)
+        m = re.search(rf"(?:van\s+|tussen\s+)?{_START}(?P<num>{_NUM})\s+(?:tot(?:\s+maximum)?|à|en|-|–)\s+$", head)
         if m and not any(s <= m.start("num") < e for s, e, _ in found):
             try:
                 value = to_euro(m.group("num"), amt.unit)
