@@ -260,13 +260,16 @@ DIMENSIONS = {
 
 @handler("result")
 def result(ctx: FactContext) -> NamedNode:
-    """A result of an instrument in a year: count (+ countUnit) and/or amount (+ amountType), with
-    optional breakdown dimensions (partnerType, service, cluster, organisation, category)."""
-    ctx.require("year")
+    """A result of an instrument in a year (or period): count (+ countUnit), amount (+ amountType),
+    quantity (+ quantityUnit) and/or percentage, optional creditType (VAK/VEK) and breakdown
+    dimensions (partnerType, service, cluster, organisation, category)."""
+    if "year" not in ctx.fact and not isinstance(ctx.fact.get("period"), dict):
+        raise ctx.error("result fact needs 'year' or 'period' {start, end}")
     if "instrument" not in ctx.fact and "organisation" not in ctx.fact:
         raise ctx.error("result fact needs 'instrument' or 'organisation'")
     subject = ctx.fact.get("instrument") or ctx.fact.get("organisation")
-    node = ctx.node("result", str(subject), str(ctx.fact["year"]))
+    when = str(ctx.fact.get("year") or ctx.fact["period"].get("start", ""))
+    node = ctx.node("result", str(subject), when)
     _common(ctx, node, FG.InstrumentResult)
     g = ctx.g
     if "instrument" in ctx.fact:
@@ -282,8 +285,12 @@ def result(ctx: FactContext) -> NamedNode:
     if "quantity" in ctx.fact:
         g.add(node, FG.quantity, ctx.number("quantity"))
         g.add(node, FG.quantityUnit, Literal(str(ctx.fact.get("quantityUnit", ""))))
-    if "count" not in ctx.fact and "amount" not in ctx.fact and "quantity" not in ctx.fact:
-        raise ctx.error("result fact needs count, amount or quantity")
+    if "percentage" in ctx.fact:
+        g.add(node, FG.percentage, ctx.percentage("percentage"))
+    if "creditType" in ctx.fact:
+        g.add(node, FG.creditType, concept("credit-type", str(ctx.fact["creditType"])))
+    if not any(k in ctx.fact for k in ("count", "amount", "quantity", "percentage")):
+        raise ctx.error("result fact needs count, amount, quantity or percentage")
     for key, (prop, scheme) in DIMENSIONS.items():
         if key in ctx.fact:
             if scheme == "entity":
@@ -297,7 +304,7 @@ def result(ctx: FactContext) -> NamedNode:
 
         g.add(node, RDF.type, QB.Observation)
         g.add(node, QB.dataSet, g.iri("dataset", slugify(str(ctx.fact["dataset"]))))
-    label = str(ctx.fact.get("label") or f"{ctx.label_of(str(subject))} {ctx.fact['year']}")
+    label = str(ctx.fact.get("label") or f"{ctx.label_of(str(subject))} {when}")
     g.label(node, label)
     return node
 
