@@ -333,3 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _eprint("interrupted; nothing was published")
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); that is not an error of ours.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
