@@ -51,3 +51,111 @@ def sparql(graph: Store):
         return rows
 
     return run
+
+
+# -- the served site ----------------------------------------------------------------------------------
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def published(built, settings: config.Settings) -> config.Settings:
+    """Settings whose data directory holds the built graph, published as the current version."""
+    from pyoxigraph import RdfFormat
+
+    from fundinggraph.store import EmbeddedStores
+
+    stores = EmbeddedStores(settings)
+    with stores.lock(wait=True):
+        stores.publish(built.store.dump(format=RdfFormat.N_QUADS))
+    return settings
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 60.0, log: Path | None = None) -> None:
+    """Wait until ``url`` answers (any HTTP status), or fail with the server's output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            out = log.read_text(errors="replace") if log else ""
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+class ServerProcess:
+    """A real ``fundinggraph serve`` process on loopback (gunicorn), stopped at the end of the session."""
+
+    def __init__(self, data_dir: str, extra_env: dict[str, str] | None = None, args: tuple[str, ...] = (),
+                 log_dir: Path | None = None):
+        self.port = free_port()
+        # Output goes to a file (a pipe nobody reads would block the server once full).
+        self.log = Path(log_dir or data_dir) / f"server-{self.port}.log"
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, FUNDINGGRAPH_DATA_DIR=data_dir, FUNDINGGRAPH_PORT=str(self.port),
+                   FUNDINGGRAPH_HOST="127.0.0.1", **(extra_env or {}))
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "fundinggraph", "serve", *args], cwd=ROOT, env=env,
+                stdout=out, stderr=subprocess.STDOUT,
+            )
+        wait_for(self.url + "/healthz", self.proc, log=self.log)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def start_server(published: config.Settings):
+    """Start extra servers on the published data: ``start_server({"FUNDINGGRAPH_ADMIN_TOKEN": "x"})``."""
+    servers: list[ServerProcess] = []
+
+    def start(extra_env: dict[str, str] | None = None, *args: str, data_dir: str | None = None) -> ServerProcess:
+        server = ServerProcess(data_dir or str(published.data_dir), extra_env, args)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(start_server) -> str:
+    """Base URL (``http://127.0.0.1:<port>``) of the real site served by gunicorn on the published data."""
+    return start_server().url
+
+
+@pytest.fixture(scope="session")
+def app(published: config.Settings):
+    """The Flask app on the published data, in process (for narrow tests; prefer ``live_server``)."""
+    from server import create_app
+
+    return create_app(published, {"TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
