@@ -65,6 +65,10 @@ class Settings:
     validate: bool = True
     #: How many previous store versions to keep on disk after a successful load.
     keep_versions: int = 2
+    #: Directory of the canned queries (one ``<name>.rq`` per query, header in ``#+`` lines).
+    queries_dir: Path = PROJECT_ROOT / "queries"
+    #: Rows per page of a canned query result (``_size`` may ask for up to ``max_rows``).
+    page_size: int = 100
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -131,6 +135,8 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError("setting query_timeout must be positive")
     if settings.max_rows < 1:
         raise ConfigError("setting max_rows must be at least 1")
+    if settings.page_size < 1:
+        raise ConfigError("setting page_size must be at least 1")
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"setting port must be 1..65535, not {settings.port}")
     return settings
