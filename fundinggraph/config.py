@@ -41,6 +41,8 @@ class Settings:
     remote_update_url: str = ""
     #: Remote backend: Graph Store Protocol endpoint (optional; used for loading when given).
     remote_store_url: str = ""
+    #: Remote backend: seconds a web process keeps the current-version pointer before reading it again.
+    remote_pointer_ttl: float = 1.0
     #: HTTP host and port of the web server.
     host: str = "127.0.0.1"
     port: int = 5000
@@ -131,6 +133,8 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError(f"setting backend must be 'embedded' or 'remote', not {settings.backend!r}")
     if settings.backend == "remote" and not settings.remote_query_url:
         raise ConfigError("setting remote_query_url is required when backend is 'remote'")
+    if settings.remote_pointer_ttl < 0:
+        raise ConfigError("setting remote_pointer_ttl must not be negative")
     if settings.query_timeout <= 0:
         raise ConfigError("setting query_timeout must be positive")
     if settings.max_rows < 1:
