@@ -51,6 +51,10 @@ class Settings:
     threads: int = 4
     #: Wall-clock limit of one SPARQL query, in seconds.
     query_timeout: float = 10.0
+    #: Wall-clock limit of one authorised SPARQL Update, including publishing the new version, in seconds.
+    update_timeout: float = 120.0
+    #: Executor processes per web worker that run endpoint queries at the same time (plus one warm spare).
+    query_executors: int = 2
     #: Maximum rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned by the endpoint.
     max_rows: int = 10000
     #: Maximum size of a request body or query string, in bytes.
@@ -63,6 +67,8 @@ class Settings:
     cache_entries: int = 2048
     #: Largest response the cache keeps, in bytes.
     cache_max_bytes: int = 2_000_000
+    #: Total bytes of responses the per-process SPARQL result cache keeps.
+    cache_total_bytes: int = 64_000_000
     #: Skip SHACL validation when loading (benchmarks of raw load speed only).
     validate: bool = True
     #: How many previous store versions to keep on disk after a successful load.
@@ -137,6 +143,10 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError("setting remote_pointer_ttl must not be negative")
     if settings.query_timeout <= 0:
         raise ConfigError("setting query_timeout must be positive")
+    if settings.update_timeout <= 0:
+        raise ConfigError("setting update_timeout must be positive")
+    if settings.query_executors < 1:
+        raise ConfigError("setting query_executors must be at least 1")
     if settings.max_rows < 1:
         raise ConfigError("setting max_rows must be at least 1")
     if settings.page_size < 1:
