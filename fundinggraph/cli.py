@@ -55,24 +55,19 @@ def cmd_load(args: argparse.Namespace) -> int:
             _eprint(f"[{time.perf_counter() - started:6.2f}s] {message}")
 
     if settings.backend == "remote":
-        from fundinggraph.store.remote import publish_remote  # type: ignore[import-not-found]
+        from fundinggraph.store.remote import publish_remote
 
         result = build(settings, progress)
-        return publish_remote(settings, result, progress, validate=settings.validate)
+        return publish_remote(settings, result, progress, validate=settings.validate, force=args.force,
+                              wait=args.wait)
     stores = EmbeddedStores(settings)
     try:
         with stores.lock(wait=args.wait):
             result = build(settings, progress)
             report = None
             if settings.validate:
-                from loaders.validate import validate
-
-                progress("validating against the SHACL shapes")
-                report = validate(result.store)
+                report = check_shapes(result, progress)
                 if not report.conforms:
-                    _eprint(report.summary())
-                    _eprint("error: the graph does not conform to the shapes; nothing was published "
-                            "(the served data is unchanged)")
                     return EXIT_INVALID
             from pyoxigraph import RdfFormat
 
@@ -83,6 +78,19 @@ def cmd_load(args: argparse.Namespace) -> int:
         return EXIT_BUSY
     print(_summary(result.store, settings, published, report, time.perf_counter() - started))
     return 0
+
+
+def check_shapes(result, progress: Callable[[str], None]):
+    """Validate the built graph against the SHACL shapes; print why when it does not conform."""
+    from loaders.validate import validate
+
+    progress("validating against the SHACL shapes")
+    report = validate(result.store)
+    if not report.conforms:
+        _eprint(report.summary())
+        _eprint("error: the graph does not conform to the shapes; nothing was published "
+                "(the served data is unchanged)")
+    return report
 
 
 def _summary(store, settings: Settings, published, report, seconds: float) -> str:

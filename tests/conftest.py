@@ -159,3 +159,59 @@ def app(published: config.Settings):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+# -- real `oxigraph serve` processes (remote backend, federation, link discovery) ----------------------
+import urllib.parse  # noqa: E402
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+class OxigraphProcess:
+    """A real ``oxigraph serve`` on loopback with its data in ``location``; endpoints as attributes."""
+
+    def __init__(self, location: Path):
+        self.location = location
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url, self.update_url, self.store_url = (self.url + "/query", self.url + "/update",
+                                                           self.url + "/store")
+        self.log = location.parent / f"oxigraph-{self.port}.log"
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen(
+                [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
+                stdout=out, stderr=subprocess.STDOUT,
+            )
+        wait_for(self.url + "/query?query=ASK%7B%7D", self.proc, log=self.log)
+
+    def load_turtle(self, path: Path, graph: str | None = None) -> None:
+        """Add a Turtle file to the default graph (or ``graph``) through the Graph Store Protocol."""
+        target = self.store_url + ("?default" if graph is None else "?graph=" + urllib.parse.quote(graph, safe=""))
+        request = urllib.request.Request(target, data=path.read_bytes(), method="POST",
+                                         headers={"Content-Type": "text/turtle"})
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def start_oxigraph(tmp_path_factory: pytest.TempPathFactory):
+    """Start real ``oxigraph serve`` processes (each on an empty store); all are stopped at the end."""
+    started: list[OxigraphProcess] = []
+
+    def start() -> OxigraphProcess:
+        server = OxigraphProcess(tmp_path_factory.mktemp("oxigraph") / "store")
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
