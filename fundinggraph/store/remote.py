@@ -252,7 +252,7 @@ class SparqlClient:
 
 def _reason(exc: Exception) -> str:
     text = str(exc)
-    match = re.search(r"\[Errno [-\d]+\] [^')\]]+|Connection refused|Name or service not known", text)
+    match = re.search(r"\[Errno [-\d]+\] [^')\]\"]+|Connection refused|Name or service not known", text)
     return match.group() if match else text[:200]
 
 

@@ -169,3 +169,23 @@ def test_an_unreachable_store_is_named(tmp_path, remote_settings_for):
         RemoteBackend(settings).version()
     with pytest.raises(RemoteError, match="unreachable"):
         RemoteStores(settings).current_version()
+
+
+def test_a_graph_that_breaks_the_shapes_never_reaches_the_store(built, start_oxigraph, tmp_path,
+                                                                remote_settings_for, capsys):
+    from fundinggraph.namespaces import DCTERMS, FG, RDF
+    from fundinggraph.store.remote import publish_remote
+
+    settings = remote_settings_for(start_oxigraph(), tmp_path)
+    bad = _copy_with(built.store, "bad")
+    excerpt = NamedNode(settings.base_iri + "id/excerpt/test/0-0-bad")
+    document = next(iter(bad.quads_for_pattern(None, RDF.type, FG.SourceDocument))).subject
+    for p, o in ((RDF.type, FG.SourceExcerpt), (DCTERMS.source, document), (FG.quote, Literal("x")),
+                 (FG.startLine, Literal(0)), (FG.endLine, Literal(0))):  # lines are 1-based
+        bad.add(Quad(excerpt, p, o, DefaultGraph()))
+    result = type(built)(bad, built.registry, built.sources)
+    assert publish_remote(settings, result, lambda _m: None, validate=True) == 1
+    assert "does not conform" in capsys.readouterr().err
+    stores = RemoteStores(settings)
+    assert stores.reader._select("SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } LIMIT 1",
+                                 None, None) == []
