@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install assets load run serve test test-fast lint bench dump coverage reconcile clean browser-deps help
+.PHONY: install assets load run serve test test-fast lint bench bench-deps loadtest dump coverage reconcile clean browser-deps help
 
 help:
 	@echo "make run        install, load the sources, serve on http://127.0.0.1:5000 (HOST/PORT: FUNDINGGRAPH_HOST/_PORT)"
 	@echo "make test       install and run every test (CI runs this)"
 	@echo "make load       (re)build the graph from sources/ and publish it atomically"
-	@echo "make bench      performance benchmarks; results in BENCHMARKS.md"
+	@echo "make bench      performance benchmarks; results in BENCHMARKS.md (BENCH_ARGS=--quick or --full)"
+	@echo "make loadtest   60 s load test with a reload in the middle (0 errors, 0 wrong answers)"
 	@echo "make lint       ruff"
 	@echo "make clean      remove the virtual environment, node_modules and var/"
 
@@ -67,8 +68,20 @@ coverage: install
 reconcile: install
 	$(BIN)/fundinggraph reconcile --exit-zero
 
-bench: install
-	$(BIN)/python -m fundinggraph.bench
+# wrk (Debian) is the load generator of the serving benchmark; without it a Python generator is used.
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian wrk for the serving benchmark"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; } \
+	  || echo "wrk could not be installed; the benchmark falls back to its Python load generator"
+
+BENCH_ARGS ?=
+bench: install bench-deps
+	$(BIN)/python -m fundinggraph.bench $(BENCH_ARGS)
+
+loadtest: install
+	LOADTEST_SECONDS=$${LOADTEST_SECONDS:-60} $(BIN)/python -m pytest -q -m slow tests/load -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) node_modules var server/static/vendor .pytest_cache
