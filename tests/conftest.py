@@ -170,7 +170,7 @@ OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 class OxigraphProcess:
     """A real ``oxigraph serve`` on loopback with its data in ``location``; endpoints as attributes."""
 
-    def __init__(self, location: Path):
+    def __init__(self, location: Path, *args: str):
         self.location = location
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -179,7 +179,7 @@ class OxigraphProcess:
         self.log = location.parent / f"oxigraph-{self.port}.log"
         with open(self.log, "w") as out:
             self.proc = subprocess.Popen(
-                [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
+                [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}", *args],
                 stdout=out, stderr=subprocess.STDOUT,
             )
         wait_for(self.url + "/query?query=ASK%7B%7D", self.proc, log=self.log)
@@ -204,11 +204,12 @@ class OxigraphProcess:
 
 @pytest.fixture(scope="session")
 def start_oxigraph(tmp_path_factory: pytest.TempPathFactory):
-    """Start real ``oxigraph serve`` processes (each on an empty store); all are stopped at the end."""
+    """Start real ``oxigraph serve`` processes (each on an empty store, ``start("--timeout-s", "5")``
+    passes options); all are stopped at the end."""
     started: list[OxigraphProcess] = []
 
-    def start() -> OxigraphProcess:
-        server = OxigraphProcess(tmp_path_factory.mktemp("oxigraph") / "store")
+    def start(*args: str) -> OxigraphProcess:
+        server = OxigraphProcess(tmp_path_factory.mktemp("oxigraph") / "store", *args)
         started.append(server)
         return server
 

@@ -28,7 +28,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +44,24 @@ from pyoxigraph import (
     Triple,
     parse,
     parse_query_results,
+    serialize,
 )
 from requests.adapters import HTTPAdapter
 
 from fundinggraph.config import Settings
-from fundinggraph.namespaces import XSD, sparql_prologue
+from fundinggraph.namespaces import PREFIXES, XSD, sparql_prologue
 from fundinggraph.store.backend import Backend, Bindings, Row
 from fundinggraph.store.embedded import StoreError, content_hash
+from fundinggraph.store.execution import (
+    Execution,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultNotAcceptable,
+    ServiceFailed,
+    Unsupported,
+    UpdateConflict,
+    UpdateOutcome,
+)
 
 #: Reading and writing a whole version may take much longer than one interactive query.
 LOAD_TIMEOUT = 600.0
@@ -211,15 +222,19 @@ class SparqlClient:
     def close(self) -> None:
         self.session.close()
 
-    def _send(self, method: str, url: str, timeout: float, what: str, **kwargs) -> requests.Response:
+    def request(self, method: str, url: str, timeout: float, what: str, **kwargs) -> requests.Response:
+        """Send one request; any HTTP status comes back, network failures raise :class:`RemoteError`."""
         try:
-            response = self.session.request(method, url, timeout=(min(CONNECT_TIMEOUT, timeout), timeout), **kwargs)
+            return self.session.request(method, url, timeout=(min(CONNECT_TIMEOUT, timeout), timeout), **kwargs)
         except requests.Timeout as exc:
             if isinstance(exc, requests.ConnectTimeout):
                 raise RemoteError(f"remote store {url} unreachable ({what}): connection timed out") from None
             raise RemoteTimeout(f"remote store {url} did not answer {what} within {timeout:g} s") from None
         except requests.ConnectionError as exc:
             raise RemoteError(f"remote store {url} unreachable ({what}): {_reason(exc)}") from None
+
+    def _send(self, method: str, url: str, timeout: float, what: str, **kwargs) -> requests.Response:
+        response = self.request(method, url, timeout, what, **kwargs)
         if response.status_code == 400:
             raise SyntaxError(f"remote store {url} refused {what}: {_excerpt(response)}")
         if response.status_code >= 300:
@@ -248,6 +263,57 @@ class SparqlClient:
         """GET ``graph`` through the Graph Store Protocol (streamed)."""
         return self._send("GET", self.store_url, timeout, "a graph download", params={"graph": graph},
                           headers={"Accept": accept}, stream=True)
+
+
+#: What the endpoint asks the remote store for: line formats, so rows can be counted and cut.
+LINE_FORMATS = "text/tab-separated-values, application/n-triples;q=0.9"
+
+
+def _read_lines(response: requests.Response, limit: int, deadline: float, timeout: float) -> tuple[bytes, bool, int]:
+    """Read complete lines up to ``limit`` before ``deadline``; (text, cut short, lines)."""
+    parts: list[bytes] = []
+    lines = 0
+    pending = b""
+    chunks = response.iter_content(1 << 16)
+    try:
+        for chunk in chunks:
+            if time.monotonic() > deadline:
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s", setting="query_timeout")
+            pending += chunk
+            *complete, pending = pending.split(b"\n")
+            if lines + len(complete) >= limit:
+                parts += [line + b"\n" for line in complete[: limit - lines]]
+                more = len(complete) > limit - lines or pending or next(chunks, b"")
+                return b"".join(parts), bool(more), limit
+            parts += [line + b"\n" for line in complete]
+            lines += len(complete)
+    except requests.exceptions.ConnectionError as exc:
+        if "timed out" in str(exc).lower():
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s", setting="query_timeout") from None
+        raise ServiceFailed(f"the remote store broke off its answer: {_reason(exc)}") from None
+    if pending.strip():
+        parts.append(pending + b"\n")
+        lines += 1
+    return b"".join(parts), False, lines
+
+
+def _syntax_error(message: str, prologue_lines: int) -> QuerySyntaxError:
+    """A syntax error with its position in the user's text (our prologue lines taken off)."""
+    match = re.search(r"(?:error )?at (\d+):(\d+)", message)
+    if not match or int(match.group(1)) <= prologue_lines:
+        return QuerySyntaxError(message)
+    line, column = int(match.group(1)) - prologue_lines, int(match.group(2))
+    text = message[: match.start()] + f"error at {line}:{column}" + message[match.end():]
+    return QuerySyntaxError(text.strip(), line, column)
+
+
+def _execution_error(response: requests.Response, prologue_lines: int) -> Exception:
+    text = response.text.strip()
+    if response.status_code == 400:
+        return _syntax_error(text.split("\n", 1)[0][:1000], prologue_lines)
+    if response.status_code == 406:
+        return ResultNotAcceptable(f"the remote store cannot answer in {LINE_FORMATS}: {text[:300]}")
+    return ServiceFailed(f"the remote store answered {response.status_code}: {text[:500] or response.reason}")
 
 
 def _reason(exc: Exception) -> str:
@@ -362,7 +428,103 @@ class RemoteBackend(Backend):
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows[0]["n"].value)
 
+    # -- untrusted SPARQL from the public endpoint ----------------------------------------------------
+    def execute(self, query: str, *, results_format: str | None, graph_format: str | None,
+                default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+                base_iri: str | None = None, timeout: float, max_rows: int, network: bool = False) -> Execution:
+        """Forward the query to the remote store on the current version's graph, capped in time and rows.
+
+        The store answers in line formats (TSV for solutions and booleans, N-Triples for graphs), read
+        only up to ``max_rows`` lines and within ``timeout`` seconds in all; pyoxigraph then writes the
+        requested format. ``SERVICE`` calls are made by the remote store itself (the endpoint has
+        already checked them against the allow-list).
+        """
+        pointer = self.pointer()
+        prologue = (f"BASE {NamedNode(base_iri)}\n" if base_iri else "") + sparql_prologue()
+        form: list[tuple[str, str]] = [("query", prologue + query)]
+        if default_graphs is None:
+            # The served version is the default graph; with no named-graph-uri the dataset has no named
+            # graphs, as in the embedded store (the store's other versions and meta graph stay out of sight).
+            form.append(("default-graph-uri", pointer.graph))
+        else:
+            graphs = list(default_graphs) or [self.settings.base_iri + "graph/empty"]
+            form += [("default-graph-uri", iri) for iri in graphs]
+        form += [("named-graph-uri", iri) for iri in named_graphs or ()]
+        deadline = time.monotonic() + timeout
+        try:
+            response = self.client.request("POST", self.client.query_url, timeout, "a query", data=form,
+                                           headers={"Accept": LINE_FORMATS}, stream=True)
+        except RemoteTimeout:
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s", setting="query_timeout") from None
+        with response:
+            if response.status_code != 200:
+                raise _execution_error(response, prologue.count("\n"))
+            media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            limit = max_rows + 1 if media == "text/tab-separated-values" else max_rows
+            text, cut, lines = _read_lines(response, limit, deadline, timeout)
+        if media == "text/tab-separated-values":
+            result = parse_query_results(text, format=QueryResultsFormat.TSV)
+            kind = "an ASK query gives a boolean result" if isinstance(result, QueryBoolean) else \
+                "a SELECT query gives a table of solutions"
+            if not results_format:
+                raise ResultNotAcceptable(f"{kind}, and no SPARQL results format was accepted")
+            target = QueryResultsFormat.from_media_type(results_format)
+            if isinstance(result, QueryBoolean):
+                return Execution(results_format, result.serialize(format=target), False, pointer.version, 1)
+            body = text if target == QueryResultsFormat.TSV and not cut else result.serialize(format=target)
+            return Execution(results_format, body, cut, pointer.version, max(0, lines - 1))
+        if media == "application/n-triples":
+            if not graph_format:
+                raise ResultNotAcceptable("a CONSTRUCT or DESCRIBE query gives an RDF graph, and no RDF format "
+                                          "was accepted")
+            target_rdf = RdfFormat.from_media_type(graph_format)
+            body = text if target_rdf == RdfFormat.N_TRIPLES and not cut else serialize(
+                parse(text, format=RdfFormat.N_TRIPLES), format=target_rdf, prefixes=PREFIXES)
+            return Execution(graph_format, body, cut, pointer.version, lines)
+        raise ServiceFailed(f"the remote store answered in {media or 'no media type'}, not {LINE_FORMATS}")
+
+    def update(self, update: str, *, base_iri: str | None = None, timeout: float,
+               network: bool = False) -> UpdateOutcome:
+        """Apply an authorised update to a copy of the current version and publish the copy as the next one.
+
+        The copy is updated in this process by pyoxigraph, which cannot be interrupted: the time limit
+        is checked when it returns, and an update that took too long is not published.
+        """
+        from pyoxigraph import Store
+
+        started = time.monotonic()
+        stores = RemoteStores(self.settings, self.client)
+        try:
+            with stores.lock(wait=False):
+                work = Store()
+                work.load(self._export(RdfFormat.N_TRIPLES), format=RdfFormat.N_TRIPLES)
+                try:
+                    work.update(update, base_iri=base_iri, prefixes=PREFIXES)
+                except SyntaxError as exc:
+                    raise _syntax_error(str(exc), 0) from None
+                if time.monotonic() - started > timeout:
+                    raise QueryTimeout(f"the update took longer than {timeout:g} s; nothing was published",
+                                       setting="update_timeout")
+                if any(True for _ in work.named_graphs()):
+                    raise Unsupported("the remote backend serves the default graph only; an update that "
+                                      "writes named graphs is not published")
+                published = stores.publish(work.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))
+        except RemoteLoadInProgress as exc:
+            raise UpdateConflict(str(exc)) from None
+        self._pointer = None
+        return UpdateOutcome(published.version, published.unchanged, published.triples, time.monotonic() - started)
+
     # -- whole-graph export (dumps) -------------------------------------------------------------------
+    def _export(self, fmt: RdfFormat) -> bytes:
+        pointer = self.pointer()
+        if self.client.store_url:
+            response = self.client.get_graph(pointer.graph, fmt.media_type)
+        else:
+            response = self.client.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", fmt.media_type,
+                                         pointer.graph, timeout=LOAD_TIMEOUT)
+        with response:
+            return response.content
+
     def download(self, path: Path, fmt: RdfFormat) -> str:
         """Write the current version to ``path`` in ``fmt`` (N-Triples or Turtle); return the version."""
         pointer = self.pointer()

@@ -40,7 +40,7 @@ def publish_remote():
 @pytest.fixture(scope="session")
 def remote_published(built, start_oxigraph, tmp_path_factory) -> config.Settings:
     """Remote-backend settings on an ``oxigraph serve`` holding the built graph as its current version."""
-    server = start_oxigraph()
+    server = start_oxigraph("--timeout-s", "5")  # the store stops runaway queries itself, too
     settings = remote_settings(server, tmp_path_factory.mktemp("remote-data"))
     publish(settings, built.store)
     return settings

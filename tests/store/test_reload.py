@@ -189,3 +189,20 @@ def test_a_graph_that_breaks_the_shapes_never_reaches_the_store(built, start_oxi
     stores = RemoteStores(settings)
     assert stores.reader._select("SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } LIMIT 1",
                                  None, None) == []
+
+
+def test_an_update_is_published_as_the_next_version(remote, graph):
+    from fundinggraph.store.execution import QuerySyntaxError, UpdateConflict
+
+    settings, stores, publish = remote
+    before = publish(graph).version
+    reader = RemoteBackend(settings)
+    outcome = reader.update(f'INSERT DATA {{ {MARK} rdfs:label "updated" }}', timeout=60)
+    assert not outcome.unchanged and outcome.version != before and outcome.triples == len(graph) + 1
+    assert reader.version() == outcome.version
+    assert reader.select("SELECT ?m ?l WHERE { ?m rdfs:label ?l }", {"m": MARK})[0]["l"].value == "updated"
+    with pytest.raises(QuerySyntaxError):
+        reader.update("INSERT DATA { oops", timeout=60)
+    with stores.lock(), pytest.raises(UpdateConflict, match="another load"):
+        reader.update(f'INSERT DATA {{ {MARK} rdfs:label "blocked" }}', timeout=60)
+    assert reader.version() == outcome.version
