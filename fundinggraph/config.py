@@ -43,10 +43,10 @@ class Settings:
     remote_store_url: str = ""
     #: Remote backend: seconds a web process keeps the current-version pointer before reading it again.
     remote_pointer_ttl: float = 1.0
-    #: HTTP host and port of the web server.
-    host: str = "127.0.0.1"
     #: Licence IRI of the published data in the VoID and DCAT-AP descriptions (an EU licence authority IRI).
     dataset_license: str = "http://publications.europa.eu/resource/authority/licence/EUPL_1_2"
+    #: HTTP host and port of the web server.
+    host: str = "127.0.0.1"
     port: int = 5000
     #: Web server processes and threads per process.
     workers: int = 2
@@ -141,10 +141,10 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError(f"setting backend must be 'embedded' or 'remote', not {settings.backend!r}")
     if settings.backend == "remote" and not settings.remote_query_url:
         raise ConfigError("setting remote_query_url is required when backend is 'remote'")
-    if settings.remote_pointer_ttl < 0:
-        raise ConfigError("setting remote_pointer_ttl must not be negative")
     if not settings.dataset_license.startswith(("http://", "https://")):
         raise ConfigError(f"setting dataset_license must be an http(s) IRI: {settings.dataset_license!r}")
+    if settings.remote_pointer_ttl < 0:
+        raise ConfigError("setting remote_pointer_ttl must not be negative")
     if settings.query_timeout <= 0:
         raise ConfigError("setting query_timeout must be positive")
     if settings.update_timeout <= 0:
