@@ -20,6 +20,22 @@ from pathlib import Path
 
 from fundinggraph.config import PROJECT_ROOT
 
+#: The project's command line, run by the current interpreter.
+CLI = [sys.executable, "-m", "fundinggraph"]
+
+
+def cli_env(data_dir: Path, sources: Path | None = None, **extra: str) -> dict[str, str]:
+    """Environment for a ``fundinggraph`` child process on ``data_dir`` (and optionally other sources)."""
+    env = dict(os.environ, FUNDINGGRAPH_DATA_DIR=str(data_dir), **extra)
+    if sources is not None:
+        env["FUNDINGGRAPH_SOURCES_DIR"] = str(sources)
+    return env
+
+
+def current_version(data_dir: Path) -> str:
+    """The version name ``<data_dir>/current`` points to."""
+    return Path(os.readlink(data_dir / "current")).name
+
 
 def free_port() -> int:
     """A TCP port on loopback that nobody listens on right now."""
