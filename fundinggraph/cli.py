@@ -163,29 +163,28 @@ def _reader_store(settings: Settings):
 
 # -- dump -----------------------------------------------------------------------------------------------
 def cmd_dump(args: argparse.Namespace) -> int:
-    """Write the current graph as N-Quads and Turtle (plus SHA-256 checksums)."""
-    from pyoxigraph import DefaultGraph, RdfFormat
+    """Write the current graph as N-Quads and Turtle (plus SHA-256 checksums), from either backend.
 
-    from fundinggraph.namespaces import PREFIXES
+    Without ``--out`` the files go where the site serves them from (``<data_dir>/dumps/<version>/``).
+    """
+    from fundinggraph.dumps import ensure_dumps, write_dumps
+    from fundinggraph.store import StoreError
+    from fundinggraph.store.backend import open_backend
 
     settings = settings_from(args)
-    store = _reader_store(settings)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, fmt, kwargs in (
-        ("fundinggraph.nq", RdfFormat.N_QUADS, {}),
-        ("fundinggraph.ttl", RdfFormat.TURTLE, {"from_graph": DefaultGraph(), "prefixes": PREFIXES}),
-    ):
-        path = out / name
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        store.dump(str(tmp), fmt, **kwargs)
-        tmp.replace(path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        (out / (name + ".sha256")).write_text(f"{digest}  {name}\n")
-        written.append((path, path.stat().st_size, digest))
-    for path, size, digest in written:
-        print(f"{path}  {size} bytes  sha256 {digest}")
+    backend = open_backend(settings)
+    try:
+        if args.out:
+            out = Path(args.out)
+            files = write_dumps(backend, out)
+        else:
+            out, files = ensure_dumps(backend, settings.data_dir / "dumps", keep=settings.keep_versions)
+    except StoreError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    finally:
+        backend.close()
+    for f in files:
+        print(f"{out / f.name}  {f.size} bytes  sha256 {f.sha256}  (version {f.version})")
     return 0
 
 
@@ -282,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("reconcile", cmd_reconcile, "list stated totals that do not match the sum of their parts")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when discrepancies exist")
     p = command("dump", cmd_dump, "write the graph as N-Quads and Turtle")
-    p.add_argument("--out", default="var/dumps", help="output directory (default var/dumps)")
+    p.add_argument("--out", help="output directory (default: <data_dir>/dumps/<version>/, where the site serves them)")
     p = command("sources", cmd_sources, "check source documents against sources.yaml")
     p.add_argument("--update", action="store_true", help="record the current checksums in sources.yaml")
     command("info", cmd_info, "show the current store version")

@@ -10,6 +10,7 @@ from flask import Flask
 BLUEPRINTS: tuple[str, ...] = (
     "server.ui",
     "server.sparql",
+    "server.dataset",
 )
 
 
