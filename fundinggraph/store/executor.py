@@ -467,6 +467,7 @@ class ExecutorPool:
         with self._lock:
             self._live.discard(executor)
             self.killed += 1
+        self._top_up()  # the replacement starts now, not when the next query needs it
 
     def warm(self) -> None:
         """Start the spare now (it opens the store in the background)."""
@@ -474,10 +475,12 @@ class ExecutorPool:
 
     def run(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
         """Run ``request`` on a free executor; kill it and raise :class:`QueryTimeout` after ``timeout`` s."""
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         if not self._slots.acquire(timeout=timeout):
             raise ExecutorsBusy(f"all {self.size} query executors of this server process stayed busy for "
                                 f"{timeout:g} s", setting="query_executors")
+        waited = time.monotonic() - started
         try:
             for attempt in (1, 2):
                 executor = self._checkout()
@@ -486,6 +489,10 @@ class ExecutorPool:
                     header, body = executor.call(request, deadline)
                 except _Timeout:
                     self._discard(executor)
+                    if waited > timeout / 2:
+                        raise ExecutorsBusy(f"the query waited {waited:.1f} s for one of the {self.size} busy "
+                                            f"query executors of this server process and then ran out of its "
+                                            f"{timeout:g} s", setting="query_executors") from None
                     raise QueryTimeout(f"the query ran longer than the limit of {timeout:g} s and was stopped",
                                        setting="query_timeout") from None
                 except _Died as exc:
