@@ -98,3 +98,37 @@ def test_the_loader_names_an_unreachable_store(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert re.search(rf"remote store http://127\.0\.0\.1:{port}/\w+ unreachable .*Connection refused", proc.stderr)
     assert "nothing was published; the served data is unchanged" in proc.stderr
+
+
+def test_descriptions_and_dumps_come_from_the_remote_store(shared, graph):
+    from pyoxigraph import RdfFormat, Store
+
+    _, _, webs, _ = shared
+    version = health(webs[0])["version"]
+    listing = requests.get(webs[0].url + "/dumps/", timeout=120).json()
+    assert listing["version"] == version
+    for entry, fmt in zip(sorted(listing["files"], key=lambda f: f["name"]), (RdfFormat.N_QUADS, RdfFormat.TURTLE),
+                          strict=True):
+        dump = Store()
+        dump.load(requests.get(entry["url"], timeout=120).content, format=fmt)
+        assert set(dump) == set(graph)
+    void = requests.get(webs[1].url + "/.well-known/void", headers={"Accept": "application/n-triples"}, timeout=60)
+    assert f'<http://rdfs.org/ns/void#triples> "{len(graph)}"' in void.text
+
+
+def test_info_and_dump_commands_on_the_remote_store(shared, tmp_path, graph):
+    from pyoxigraph import RdfFormat, Store
+
+    store, _data_dir, webs, _ = shared
+    env = dict(os.environ, FUNDINGGRAPH_DATA_DIR=str(tmp_path), FUNDINGGRAPH_BACKEND="remote",
+               FUNDINGGRAPH_REMOTE_QUERY_URL=store.query_url, FUNDINGGRAPH_REMOTE_STORE_URL=store.store_url)
+    info = subprocess.run([sys.executable, "-m", "fundinggraph", "info"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert info.returncode == 0, info.stderr
+    assert f"version {health(webs[0])['version']}" in info.stdout and f"triples {len(graph)}" in info.stdout
+    dump = subprocess.run([sys.executable, "-m", "fundinggraph", "dump", "--out", str(tmp_path / "out")], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert dump.returncode == 0, dump.stderr
+    loaded = Store()
+    loaded.load(path=str(tmp_path / "out" / "fundinggraph.ttl"), format=RdfFormat.TURTLE)
+    assert set(loaded) == set(graph)
