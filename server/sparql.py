@@ -273,23 +273,58 @@ def read_operation() -> Operation | None:
 
 
 # -- formats -------------------------------------------------------------------------------------------
+#: ``format=`` values per result kind, beside our short names and media types. Clients such as
+#: SPARQLWrapper send ``format=xml`` or ``format=json`` whatever the query form, meaning the XML or JSON
+#: flavour of whatever the result is.
+FORMAT_WORDS: dict[str, dict[str, str]] = {
+    "results": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"},
+    "rdf": {"json": "jsonld", "json-ld": "jsonld", "jsonld": "jsonld", "xml": "rdfxml", "rdf+xml": "rdfxml",
+            "rdf": "rdfxml", "rdfxml": "rdfxml", "owl": "rdfxml", "turtle": "turtle", "ttl": "turtle",
+            "n3": "turtle", "nt": "ntriples", "ntriples": "ntriples", "n-triples": "ntriples", "nq": "nquads",
+            "nquads": "nquads", "n-quads": "nquads", "trig": "trig"},
+}
+
+
+def _format_named(value: str, kind: str) -> str | None:
+    """The media type of the ``kind`` format that a ``format=`` value names, if any."""
+    value = value.strip().lower()
+    for fmt in FORMATS:
+        if fmt.kind == kind and (value == fmt.media_type or value in fmt.aliases):
+            return fmt.media_type
+    name = FORMAT_WORDS[kind].get(value)
+    return next(f.media_type for f in FORMATS if f.name == name) if name else None
+
+
 def _formats() -> tuple[str | None, str | None]:
-    """Media types for a SELECT/ASK result and for a graph result this request accepts (memoised)."""
-    asked = request.args.get("format") or (request.form.get("format") if request.mimetype == FORM else None)
-    key = (asked, request.headers.get("Accept", ""))
+    """Media types for a SELECT/ASK result and for a graph result that this request accepts.
+
+    ``format=`` (one or more values; the first that names a format of each kind wins) overrides
+    ``Accept``. Memoised per (format, Accept).
+    """
+    asked = request.args.getlist("format")
+    if request.mimetype == FORM:
+        asked += request.form.getlist("format")
+    key = (tuple(asked), request.headers.get("Accept", ""))
     memo = current_app.extensions["fundinggraph.sparql_accept"]
     found = memo.get(key)
     if found is None:
-        chosen = []
-        for kind in ("results", "rdf"):
-            try:
-                chosen.append(negotiate((kind,)).media_type)
-            except NotAcceptable:
-                chosen.append(None)
+        if asked:
+            chosen = [next((m for m in (_format_named(v, kind) for v in asked) if m), None)
+                      for kind in ("results", "rdf")]
+        else:
+            chosen = []
+            for kind in ("results", "rdf"):
+                try:
+                    chosen.append(negotiate((kind,)).media_type)
+                except NotAcceptable:
+                    chosen.append(None)
+            if chosen[1] is None and request.accept_mimetypes["application/json"]:
+                chosen[1] = "application/ld+json"  # plain JSON for a graph: JSON-LD
         if chosen == [None, None]:
             offered = ", ".join(f.media_type for f in FORMATS if f.kind in ("results", "rdf"))
-            what = f"format {asked!r}" if asked else f"Accept {key[1]!r}"
-            raise NotAcceptable(f"cannot answer a SPARQL query in {what}; available: {offered}")
+            what = f"format {asked[0]!r}" if asked else f"Accept {key[1]!r}"
+            raise NotAcceptable(f"cannot answer a SPARQL query in {what}; available: {offered} (or format=json, "
+                                "xml, csv, tsv, turtle, ntriples, jsonld, rdfxml, nquads, trig)")
         found = (chosen[0], chosen[1])
         if len(memo) < 256:
             memo[key] = found

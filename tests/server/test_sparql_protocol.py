@@ -255,3 +255,10 @@ def test_browsers_get_the_editor(live_server: str):
     assert 'data-query="ASK {}"' in linked.text
     examples = requests.get(live_server + "/sparql/examples.json", timeout=30).json()
     assert examples["examples"] and all(e["query"].strip() for e in examples["examples"])
+
+
+def test_plain_json_for_a_graph_is_json_ld(live_server: str):
+    response = requests.get(live_server + "/sparql", params={"query": CONSTRUCT}, headers={"Accept": "application/json"},
+                            timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/ld+json")
+    assert VLAIO in {s.value for s in (q.subject for q in parse(response.content, format=RdfFormat.JSON_LD))}

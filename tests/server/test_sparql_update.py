@@ -114,3 +114,12 @@ def test_using_graph_parameters_are_refused(writable):
                              data=INSERT.encode(), timeout=60,
                              headers={**UPDATE, "Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
     assert response.status_code == 400 and "USING" in response.json()["error"]
+
+
+def test_update_during_a_load_is_409(writable):
+    before = writable.stores.current_version()
+    with writable.stores.lock(wait=True):  # a load holds the lock
+        response = requests.post(writable.url + "/sparql", data={"update": INSERT.replace("hello", "busy")},
+                                 timeout=60, headers={"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
+    assert response.status_code == 409 and "load" in response.json()["error"]
+    assert writable.stores.current_version() == before
