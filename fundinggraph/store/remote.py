@@ -267,6 +267,9 @@ class SparqlClient:
 
 #: What the endpoint asks the remote store for: line formats, so rows can be counted and cut.
 LINE_FORMATS = "text/tab-separated-values, application/n-triples;q=0.9"
+#: Older names some stores answer with for the same two formats (Virtuoso writes N-Triples as text/plain).
+MEDIA_ALIASES = {"text/tsv": "text/tab-separated-values", "text/plain": "application/n-triples",
+                 "text/ntriples": "application/n-triples", "text/x-nt": "application/n-triples"}
 
 
 def _read_lines(response: requests.Response, limit: int, deadline: float, timeout: float) -> tuple[bytes, bool, int]:
@@ -460,6 +463,7 @@ class RemoteBackend(Backend):
             if response.status_code != 200:
                 raise _execution_error(response, prologue.count("\n"))
             media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            media = MEDIA_ALIASES.get(media, media)
             limit = max_rows + 1 if media == "text/tab-separated-values" else max_rows
             text, cut, lines = _read_lines(response, limit, deadline, timeout)
         if media == "text/tab-separated-values":
