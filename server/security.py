@@ -24,7 +24,10 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Referrer-Policy", "same-origin")
         if request.path.startswith(CORS_PREFIXES):
             headers["Access-Control-Allow-Origin"] = "*"
-            headers["Access-Control-Expose-Headers"] = "Content-Type, Content-Length, Link, X-Result-Truncated, X-Data-Version"
+            headers["Access-Control-Expose-Headers"] = (
+                "Content-Type, Content-Length, Link, ETag, Retry-After, Warning, X-Data-Version, X-Cache, "
+                "X-Result-Count, X-Result-Limit, X-Result-Truncated"
+            )
             if request.method == "OPTIONS":
                 headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
                 headers["Access-Control-Allow-Headers"] = request.headers.get(
