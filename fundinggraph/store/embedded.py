@@ -19,6 +19,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import logging
 import os
 import shutil
 import threading
@@ -32,6 +33,8 @@ from pyoxigraph import RdfFormat, Store
 from fundinggraph.config import Settings
 
 BUILDING_PREFIX = ".building-"
+
+_log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -105,7 +108,9 @@ class EmbeddedStores:
             return None
         except OSError as exc:
             if exc.errno == errno.EINVAL:
-                raise StoreError(f"{self.current_link} is not a symlink; remove it and load again") from None
+                # No absolute path in the message: web clients see it (the 503 body).
+                _log.error("%s is not a symlink", self.current_link)
+                raise StoreError("'current' in the data directory is not a symlink; remove it and load again") from None
             raise
 
     def current_path(self) -> Path | None:
@@ -235,8 +240,13 @@ class EmbeddedReader:
                     path = self.stores.stores_dir / version
                     try:
                         self._store = Store.read_only(str(path))
-                    except OSError as exc:
-                        raise StoreError(f"cannot open store {path}: {exc}") from None
+                    except (OSError, RuntimeError) as exc:
+                        # RocksDB reports a missing store as OSError and a corrupt one as RuntimeError, with
+                        # absolute paths in the text: the details go to the log, web clients get the kind.
+                        _log.error("cannot open store %s: %s", path, exc)
+                        kind = str(exc).split(":", 1)[0].strip() or type(exc).__name__
+                        raise StoreError(f"cannot open store version {version} ({kind}); the details are "
+                                         "in the log") from None
                     self._version = version
         assert self._store is not None
         return self._version, self._store
