@@ -226,17 +226,17 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     if settings.backend == "remote":
-        from fundinggraph.store.remote import RemoteStores, version_graph
+        from fundinggraph.store.remote import RemoteStores, redact, version_graph
 
         remote = RemoteStores(settings)
         current = remote.current_version()
         if current is None:
-            print(f"no data loaded yet into {settings.remote_query_url}: run `fundinggraph load --backend remote`")
+            print(f"no data loaded yet into {redact(settings.remote_query_url)}: run `fundinggraph load --backend remote`")
             return 1
         kept = remote.versions()
         triples = dict(kept).get(current)
         print(f"version {current}\ngraph   {version_graph(settings, current).value}\nstore   "
-              f"{settings.remote_query_url}\ntriples {triples}")
+              f"{redact(settings.remote_query_url)}\ntriples {triples}")
         print(f"kept    {', '.join(v for v, n in kept if n is not None)}")
         return 0
     stores = EmbeddedStores(settings)

@@ -197,6 +197,11 @@ def _short_construct(query: str, open_at: int) -> bool:
 
 
 # -- the HTTP side ------------------------------------------------------------------------------------
+def redact(url: str) -> str:
+    """``url`` without the password of ``user:password@`` (credentials are sent, never shown)."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)([^/@:]*):[^/@]*@", r"\1\2:***@", url, flags=re.IGNORECASE)
+
+
 def default_update_url(query_url: str) -> str:
     """Oxigraph's layout: ``.../query`` answers queries and ``.../update`` updates."""
     if query_url.rstrip("/").endswith("/query"):
@@ -228,17 +233,17 @@ class SparqlClient:
             return self.session.request(method, url, timeout=(min(CONNECT_TIMEOUT, timeout), timeout), **kwargs)
         except requests.Timeout as exc:
             if isinstance(exc, requests.ConnectTimeout):
-                raise RemoteError(f"remote store {url} unreachable ({what}): connection timed out") from None
-            raise RemoteTimeout(f"remote store {url} did not answer {what} within {timeout:g} s") from None
+                raise RemoteError(f"remote store {redact(url)} unreachable ({what}): connection timed out") from None
+            raise RemoteTimeout(f"remote store {redact(url)} did not answer {what} within {timeout:g} s") from None
         except requests.ConnectionError as exc:
-            raise RemoteError(f"remote store {url} unreachable ({what}): {_reason(exc)}") from None
+            raise RemoteError(f"remote store {redact(url)} unreachable ({what}): {_reason(exc)}") from None
 
     def _send(self, method: str, url: str, timeout: float, what: str, **kwargs) -> requests.Response:
         response = self.request(method, url, timeout, what, **kwargs)
         if response.status_code == 400:
-            raise SyntaxError(f"remote store {url} refused {what}: {_excerpt(response)}")
+            raise SyntaxError(f"remote store {redact(url)} refused {what}: {_excerpt(response)}")
         if response.status_code >= 300:
-            raise RemoteError(f"remote store {url} answered {response.status_code} to {what}: {_excerpt(response)}")
+            raise RemoteError(f"remote store {redact(url)} answered {response.status_code} to {what}: {_excerpt(response)}")
         return response
 
     def query(self, query: str, accept: str, default_graph: str | None = None, timeout: float | None = None,
@@ -381,7 +386,7 @@ class RemoteBackend(Backend):
             rows = self._select(POINTER_QUERY, {"meta": meta_graph(self.settings),
                                                 "dataset": dataset_iri(self.settings)}, None)
             if not rows or rows[0]["graph"] is None:
-                raise StoreError(f"no data loaded yet into the remote store {self.client.query_url}: run "
+                raise StoreError(f"no data loaded yet into the remote store {redact(self.client.query_url)}: run "
                                  "`fundinggraph load --backend remote` with the same remote settings")
             graph = rows[0]["graph"].value
             prefix = self.settings.base_iri + "graph/"
@@ -661,7 +666,7 @@ class RemoteStores:
             if not wait:
                 who = held[0]["holder"].value if held and held[0]["holder"] is not None else "another loader"
                 since = held[0]["created"].value if held and held[0]["created"] is not None else "?"
-                raise RemoteLoadInProgress(f"another load into {self.client.query_url} is running "
+                raise RemoteLoadInProgress(f"another load into {redact(self.client.query_url)} is running "
                                            f"({who}, since {since}); try again or use --wait")
             time.sleep(1.0)
         try:
@@ -681,7 +686,7 @@ class RemoteStores:
         digest = content_hash(ntriples)
         expected = sum(1 for line in ntriples.split(b"\n") if line.strip())
         current = self.current_version()
-        where = f"{self.settings.base_iri}graph/<version> at {self.client.query_url}"
+        where = f"{self.settings.base_iri}graph/<version> at {redact(self.client.query_url)}"
         if current and current.endswith("-" + digest) and not force:
             return RemotePublishResult(current, where.replace("<version>", current), expected, True, 0.0)
         version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 1_000_000:06d}-{digest}"

@@ -206,3 +206,36 @@ def test_an_update_is_published_as_the_next_version(remote, graph):
     with stores.lock(), pytest.raises(UpdateConflict, match="another load"):
         reader.update(f'INSERT DATA {{ {MARK} rdfs:label "blocked" }}', timeout=60)
     assert reader.version() == outcome.version
+
+
+def test_credentials_in_the_url_are_sent_but_never_shown(tmp_path, remote_settings_for):
+    """A real HTTP peer on loopback records the request; the error message hides the password."""
+    import base64
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Peer(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append(self.headers.get("Authorization", ""))
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(503)
+            self.end_headers()
+            self.wfile.write(b"busy")
+
+        def log_message(self, *args):
+            pass
+
+    peer = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Peer)
+    threading.Thread(target=peer.serve_forever, daemon=True).start()
+    try:
+        url = f"http://loader:s3cret@127.0.0.1:{peer.server_address[1]}/query"
+        settings = remote_settings_for(type("Peer", (), {"query_url": url, "store_url": ""})(), tmp_path)
+        with pytest.raises(RemoteError) as info:
+            RemoteBackend(settings).version()
+    finally:
+        peer.shutdown()
+        peer.server_close()
+    assert seen == ["Basic " + base64.b64encode(b"loader:s3cret").decode()]
+    assert "s3cret" not in str(info.value) and "loader:***@127.0.0.1" in str(info.value)
