@@ -1,0 +1,42 @@
+"""Fixtures of the canned-query tests: the parsed queries and ways to write broken ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fundinggraph import config
+from server.canned import CannedQuery, load_queries
+
+
+@pytest.fixture(scope="session")
+def canned(settings: config.Settings) -> dict[str, CannedQuery]:
+    """Every canned query of queries/, parsed."""
+    return load_queries(settings.queries_dir)
+
+
+GOOD_HEADER = """#+ title: {nl: Test, en: Test}
+#+ description: {nl: Een test., en: A test.}
+#+ parameters:
+#+   year:
+#+     type: year
+#+     label: {nl: Jaar, en: Year}
+#+     description: {nl: Het jaar., en: The year.}
+#+ columns:
+#+   flow: iri
+#+   year: year
+"""
+GOOD_BODY = "SELECT ?flow $year WHERE { ?flow a fg:FundingFlow ; fg:year $year }\n"
+
+
+@pytest.fixture()
+def write_query(tmp_path: Path):
+    """Write ``<name>.rq`` with the given text into a fresh directory; returns its path."""
+
+    def write(text: str, name: str = "test-query") -> Path:
+        path = tmp_path / f"{name}.rq"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
