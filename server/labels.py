@@ -1,0 +1,186 @@
+"""Human labels of every resource, from one query per data version, and the formatting of values.
+
+The label table holds every ``skos:prefLabel``, ``rdfs:label``, ``foaf:name``, ``dcterms:title`` and
+``skos:altLabel`` of the graph (including the ontology's labels of our classes and properties) plus
+each resource's ``rdf:type``. Pages look labels up here instead of joining them into their queries,
+so a page needs only a few small queries. Missing labels fall back to a readable form of the IRI's
+last segment (``amountType`` -> "amount type").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from pyoxigraph import Literal, NamedNode
+
+from fundinggraph.config import VOCAB_BASE
+from fundinggraph.namespaces import PREFIXES
+from server import i18n
+from server.pagecache import per_version
+from server.store import backend
+
+SKOS = PREFIXES["skos"]
+RDFS = PREFIXES["rdfs"]
+FOAF = PREFIXES["foaf"]
+DCTERMS = PREFIXES["dcterms"]
+
+#: Label predicates, best first.
+LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", FOAF + "name", DCTERMS + "title")
+ALT_LABEL = SKOS + "altLabel"
+
+LABELS_QUERY = """
+SELECT ?s ?p ?l WHERE {
+  VALUES ?p { skos:prefLabel rdfs:label foaf:name dcterms:title skos:altLabel }
+  ?s ?p ?l . FILTER(isLiteral(?l) && !isBlank(?s))
+}
+"""
+TYPES_QUERY = "SELECT ?s ?c WHERE { ?s a ?c . FILTER(isIRI(?s) && isIRI(?c)) }"
+
+#: Labels of common terms of other vocabularies, used when the ontology in the store has none.
+BUILTIN: dict[str, dict[str, str]] = {
+    PREFIXES["rdf"] + "type": {"nl": "soort", "en": "type"},
+    RDFS + "label": {"nl": "label", "en": "label"},
+    RDFS + "comment": {"nl": "toelichting", "en": "comment"},
+    RDFS + "seeAlso": {"nl": "zie ook", "en": "see also"},
+    SKOS + "prefLabel": {"nl": "naam", "en": "name"},
+    SKOS + "altLabel": {"nl": "andere naam", "en": "alternative name"},
+    SKOS + "exactMatch": {"nl": "zelfde als", "en": "exact match"},
+    SKOS + "closeMatch": {"nl": "vergelijkbaar met", "en": "close match"},
+    SKOS + "notation": {"nl": "code", "en": "notation"},
+    SKOS + "inScheme": {"nl": "in schema", "en": "in scheme"},
+    SKOS + "definition": {"nl": "definitie", "en": "definition"},
+    FOAF + "name": {"nl": "naam", "en": "name"},
+    FOAF + "page": {"nl": "webpagina", "en": "web page"},
+    PREFIXES["owl"] + "sameAs": {"nl": "zelfde als", "en": "same as"},
+    DCTERMS + "title": {"nl": "titel", "en": "title"},
+    DCTERMS + "source": {"nl": "bron", "en": "source"},
+    DCTERMS + "date": {"nl": "datum", "en": "date"},
+    DCTERMS + "subject": {"nl": "onderwerp", "en": "subject"},
+    DCTERMS + "publisher": {"nl": "uitgever", "en": "publisher"},
+    DCTERMS + "isPartOf": {"nl": "deel van", "en": "part of"},
+    DCTERMS + "language": {"nl": "taal", "en": "language"},
+    DCTERMS + "format": {"nl": "formaat", "en": "format"},
+    DCTERMS + "description": {"nl": "beschrijving", "en": "description"},
+    PREFIXES["prov"] + "wasDerivedFrom": {"nl": "afgeleid uit", "en": "derived from"},
+    PREFIXES["org"] + "subOrganizationOf": {"nl": "onderdeel van", "en": "sub-organisation of"},
+    PREFIXES["org"] + "hasSubOrganization": {"nl": "heeft als onderdeel", "en": "has sub-organisation"},
+    PREFIXES["org"] + "memberOf": {"nl": "lid van", "en": "member of"},
+    PREFIXES["org"] + "hasMember": {"nl": "heeft als lid", "en": "has member"},
+    PREFIXES["org"] + "Organization": {"nl": "Organisatie", "en": "Organisation"},
+    PREFIXES["qb"] + "dataSet": {"nl": "dataset", "en": "data set"},
+    PREFIXES["qb"] + "Observation": {"nl": "Observatie", "en": "Observation"},
+    PREFIXES["rdf"] + "Statement": {"nl": "Bewering (reïficatie)", "en": "Statement (reified)"},
+    PREFIXES["foaf"] + "Person": {"nl": "Persoon", "en": "Person"},
+}
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI (after ``#`` or ``/``)."""
+    stripped = iri.rstrip("/#")
+    for sep in ("#", "/"):
+        if sep in stripped:
+            stripped = stripped.rsplit(sep, 1)[1]
+    return stripped or iri
+
+
+def humanise(iri: str) -> str:
+    """A readable fallback label: ``fg:amountType`` -> "amount type", ``.../expected-payment`` -> "expected payment"."""
+    name = local_name(iri)
+    if iri.startswith(VOCAB_BASE + "#") and name[:1].isupper():
+        return _CAMEL.sub(" ", name).capitalize() if not name.isupper() else name
+    if iri.startswith(VOCAB_BASE):
+        spaced = _CAMEL.sub(" ", name).replace("-", " ")
+        return spaced if name.isupper() else spaced.lower()
+    return name
+
+
+@dataclass
+class LabelTable:
+    """Labels and types of every resource of one data version."""
+
+    labels: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    types: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def label(self, iri: str, lang: str | None = None, fallback: str | None = None) -> str:
+        """The best label of ``iri`` in ``lang`` (default: the request's), else the other, else any."""
+        lang = lang or i18n.current()
+        found = self.labels.get(iri)
+        if found:
+            for predicate in LABEL_PREDICATES:
+                texts = [(text, tag) for text, tag, p in found if p == predicate]
+                if texts:
+                    return _pick(texts, lang)
+        builtin = BUILTIN.get(iri)
+        if builtin:
+            return builtin.get(lang) or builtin["en"]
+        return fallback if fallback is not None else humanise(iri)
+
+    def has_label(self, iri: str) -> bool:
+        return iri in self.labels
+
+    def all_labels(self, iri: str) -> list[tuple[str, str, str]]:
+        """Every ``(text, language, predicate)`` of ``iri``, alternative labels included."""
+        return list(self.labels.get(iri, ()))
+
+    def types_of(self, iri: str) -> list[str]:
+        return list(self.types.get(iri, ()))
+
+
+def _pick(texts: list[tuple[str, str]], lang: str) -> str:
+    for wanted in (lang, *(other for other in i18n.LANGUAGES if other != lang), ""):
+        for text, tag in texts:
+            if tag == wanted:
+                return text
+    return texts[0][0]
+
+
+def build_table() -> LabelTable:
+    """Read every label and type of the current version (two queries)."""
+    store = backend()
+    table = LabelTable()
+    for row in store.select(LABELS_QUERY):
+        subject, predicate, literal = row["s"], row["p"], row["l"]
+        if subject is None or literal is None or predicate is None:
+            continue
+        language = literal.language if isinstance(literal, Literal) and literal.language else ""
+        table.labels[subject.value].append((literal.value, language, predicate.value))
+    for row in store.select(TYPES_QUERY):
+        if row["s"] is not None and row["c"] is not None:
+            table.types[row["s"].value].append(row["c"].value)
+    return table
+
+
+def table() -> LabelTable:
+    """The label table of the data version being served (built once per process and version)."""
+    return per_version("labels", backend().version(), build_table)
+
+
+def label(iri: str | NamedNode, lang: str | None = None) -> str:
+    """Shortcut: the label of ``iri`` in the request's language."""
+    return table().label(iri.value if isinstance(iri, NamedNode) else iri, lang)
+
+
+# -- formatting ---------------------------------------------------------------------------------------
+
+def format_number(value: Decimal | int | float | str, lang: str | None = None) -> str:
+    """``585000`` -> "585.000" (nl) or "585,000" (en); decimals kept only when not zero."""
+    lang = lang or i18n.current()
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    whole = number == number.to_integral_value()
+    text = f"{number:,.0f}" if whole else f"{number:,.2f}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def format_amount(value: Decimal | int | float | str, lang: str | None = None) -> str:
+    """An amount in euro as a reader expects it: "585.000 euro"."""
+    return f"{format_number(value, lang)} euro"
