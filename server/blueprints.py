@@ -9,6 +9,7 @@ from flask import Flask
 #: Modules that define ``bp`` (a :class:`flask.Blueprint`); add new concerns here.
 BLUEPRINTS: tuple[str, ...] = (
     "server.ui",
+    "server.flows",
     "server.entities",
     "server.search",
     "server.sparql",
