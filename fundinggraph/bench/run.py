@@ -490,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     mode = "quick" if args.quick else "full" if args.full else "default"
     default_stacks = "gunicorn:2:4,gunicorn:4:4,gunicorn:2:1,gunicorn:4:1" + (
-        ",granian:2:4" if granian_binary() else "") if mode == "full" else "gunicorn:2:4"
+        ",granian:2:4,granian:4:2" if granian_binary() else "") if mode == "full" else "gunicorn:2:4"
     plan = Plan(
         mode=mode,
         load_sizes=["0.1M", "1M", "5M"] if mode == "full" else ["0.1M", "1M"],
