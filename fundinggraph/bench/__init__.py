@@ -17,13 +17,15 @@ from fundinggraph.cli import register
 @register("bench", "benchmark loading and serving against pyoxigraph and oxigraph serve (updates BENCHMARKS.md)")
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmarks (``--quick``, default or ``--full``) and update BENCHMARKS.md."""
-    from fundinggraph.bench.run import main
+    from fundinggraph.bench.run import run
 
-    return main(args.bench_args)
+    return run(args)
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("bench_args", nargs=argparse.REMAINDER, help="options of python -m fundinggraph.bench")
+    from fundinggraph.bench.run import add_arguments
+
+    add_arguments(parser)
 
 
 cmd_bench.configure = _configure  # type: ignore[attr-defined]

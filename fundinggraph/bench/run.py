@@ -469,9 +469,8 @@ def parse_stacks(text: str) -> list[Stack]:
     return stacks
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m fundinggraph.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a benchmark run (shared by ``python -m fundinggraph.bench`` and ``fundinggraph bench``)."""
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="0.1M/1M loads, serving on the real graph, short runs")
     mode.add_argument("--full", action="store_true", help="adds 5M triples and compares serving stacks")
@@ -482,12 +481,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", choices=["load", "serve"], help="run only the loading or serving part")
     parser.add_argument("--cache", default=str(PROJECT_ROOT / "var" / "bench"), help="cache and work directory")
     parser.add_argument("--out", default=str(PROJECT_ROOT / "BENCHMARKS.md"), help="report to update")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m fundinggraph.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks of the chosen mode and update BENCHMARKS.md."""
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the benchmarks the parsed options ask for and update the report."""
     mode = "quick" if args.quick else "full" if args.full else "default"
     default_stacks = "gunicorn:2:4,gunicorn:4:4,gunicorn:2:1,gunicorn:4:1" + (
         ",granian:2:4,granian:4:2" if granian_binary() else "") if mode == "full" else "gunicorn:2:4"
