@@ -3,7 +3,8 @@
 Stated totals are nodes of class ``fg:StatedTotal`` with ``fg:hasPart`` links to the facts they
 total and the stated ``fg:amount`` / ``fg:count``. :func:`compute` adds, by SPARQL Update,
 ``fg:computedAmount`` / ``fg:computedCount``, the differences and ``fg:reconciles`` (true when the
-difference is within ``fg:roundingTolerance``, default 0). :data:`DISCREPANCIES` lists the others.
+difference is within ``fg:roundingTolerance``, default 0); a total without parts sums to 0, so it is
+checked too. :data:`DISCREPANCIES` lists the others.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ WHERE {
     } GROUP BY ?total }
   ?total fg:count ?stated .
   BIND(?sum - ?stated AS ?diff)
+} ;
+INSERT { ?total fg:computedAmount 0.0 ; fg:amountDifference ?diff }
+WHERE {
+  # A total with no parts (a group row whose lines are all empty in that column) sums to 0.
+  ?total a fg:StatedTotal ; fg:amount ?stated .
+  FILTER NOT EXISTS { ?total fg:hasPart ?part }
+  BIND(0.0 - ?stated AS ?diff)
 } ;
 INSERT { ?total fg:reconciles ?ok }
 WHERE {
