@@ -25,6 +25,7 @@ def _settings_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("settings (each also an environment variable, see `fundinggraph config`)")
     group.add_argument("--data-dir", help="where store versions live (FUNDINGGRAPH_DATA_DIR)")
     group.add_argument("--sources-dir", help="source documents and curated data (FUNDINGGRAPH_SOURCES_DIR)")
+    group.add_argument("--ontology-dir", help="ontology, schemes and SHACL shapes (FUNDINGGRAPH_ONTOLOGY_DIR)")
     group.add_argument("--base-iri", help="base IRI of data resources (FUNDINGGRAPH_BASE_IRI)")
     group.add_argument("--backend", choices=["embedded", "remote"], help="store backend (FUNDINGGRAPH_BACKEND)")
     group.add_argument("--remote-query-url", help="remote SPARQL query endpoint (FUNDINGGRAPH_REMOTE_QUERY_URL)")
@@ -85,7 +86,7 @@ def check_shapes(result, progress: Callable[[str], None]):
     from loaders.validate import validate
 
     progress("validating against the SHACL shapes")
-    report = validate(result.store)
+    report = validate(result.store, result.ontology_dir)
     if not report.conforms:
         _eprint(report.summary())
         _eprint("error: the graph does not conform to the shapes; nothing was published "

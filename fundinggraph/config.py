@@ -33,6 +33,8 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / "var"
     #: Source documents and curated data.
     sources_dir: Path = PROJECT_ROOT / "sources"
+    #: Ontology, concept schemes (every ``*.ttl`` is loaded into the graph) and SHACL shapes (``shapes*.ttl``).
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
     #: ``embedded`` (pyoxigraph on disk) or ``remote`` (any SPARQL 1.1 endpoint).
     backend: str = "embedded"
     #: Remote backend: query endpoint URL (SPARQL 1.1 Protocol).

@@ -33,6 +33,7 @@ STEPS: list[tuple[str, str]] = [
     ("loaders.links", "links to other publishers"),
 ]
 
+#: Default ontology directory; a build reads ``Settings.ontology_dir``.
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 
 Progress = Callable[[str], None]
@@ -49,6 +50,8 @@ class BuildResult:
     sources: SourceSet
     timings: list[tuple[str, float, int]] = field(default_factory=list)
     validation: object | None = None
+    #: Where the ontology came from; its ``shapes*.ttl`` validate this build.
+    ontology_dir: Path = ONTOLOGY_DIR
 
     def __len__(self) -> int:
         return len(self.store)
@@ -66,8 +69,10 @@ def ontology_files(directory: Path = ONTOLOGY_DIR) -> list[Path]:
 def load_ontology(store: Store, directory: Path = ONTOLOGY_DIR) -> None:
     """Parse the ontology Turtle files into ``store``.
 
-    :raises SourceError: naming the file and line of a Turtle syntax error.
+    :raises SourceError: naming the file and line of a Turtle syntax error, or a missing directory.
     """
+    if not directory.is_dir():
+        raise SourceError(directory, None, "ontology directory not found (setting ontology_dir)")
     for path in ontology_files(directory):
         try:
             store.load(path=str(path), format=RdfFormat.TURTLE, to_graph=DefaultGraph())
@@ -83,6 +88,10 @@ def build(settings: Settings, progress: Progress = _quiet, steps: list[tuple[str
     :raises BuildError: for anything else that stops the build.
     """
     started = time.perf_counter()
+    store = Store()
+    # The ontology first: a syntax error in it stops the build before the loaders run.
+    load_ontology(store, settings.ontology_dir)
+    progress(f"ontology: {len(store)} triples")
     sources = read_sources(settings.sources_dir)
     progress(f"read {len(sources.documents)} source documents")
     registry = load_registry(settings.sources_dir / "registry")
@@ -97,12 +106,11 @@ def build(settings: Settings, progress: Progress = _quiet, steps: list[tuple[str
         took = time.perf_counter() - t0
         timings.append((title, took, len(g) - before))
         progress(f"{title}: +{len(g) - before} triples ({took:.2f} s)")
-    store = Store()
     store.extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in g)
-    load_ontology(store)
-    progress(f"ontology: {len(store) - len(g)} triples")
     from loaders import reconcile
 
     reconcile.compute(store)
     progress(f"reconciled stated totals ({time.perf_counter() - started:.2f} s so far)")
-    return BuildResult(store=store, registry=registry, sources=sources, timings=timings)
+    return BuildResult(
+        store=store, registry=registry, sources=sources, timings=timings, ontology_dir=settings.ontology_dir
+    )
