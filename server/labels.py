@@ -1,7 +1,7 @@
 """Human labels of every resource, from one query per data version, and the formatting of values.
 
 The label table holds every ``skos:prefLabel``, ``rdfs:label``, ``foaf:name``, ``dcterms:title`` and
-``skos:altLabel`` of the graph (including the ontology's labels of our classes and properties) plus
+``skos:altLabel`` of the graph (and ``fg:quote``, which names an excerpt in lists) (including the ontology's labels of our classes and properties) plus
 each resource's ``rdf:type``. Pages look labels up here instead of joining them into their queries,
 so a page needs only a few small queries. Missing labels fall back to a readable form of the IRI's
 last segment (``amountType`` -> "amount type").
@@ -31,9 +31,13 @@ DCTERMS = PREFIXES["dcterms"]
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", FOAF + "name", DCTERMS + "title")
 ALT_LABEL = SKOS + "altLabel"
 
+#: A quote names its excerpt when nothing else does (excerpts have no labels of their own).
+QUOTE = PREFIXES["fg"] + "quote"
+QUOTE_LABEL_LENGTH = 80
+
 LABELS_QUERY = """
 SELECT ?s ?p ?l WHERE {
-  VALUES ?p { skos:prefLabel rdfs:label foaf:name dcterms:title skos:altLabel }
+  VALUES ?p { skos:prefLabel rdfs:label foaf:name dcterms:title skos:altLabel fg:quote }
   ?s ?p ?l . FILTER(isLiteral(?l) && !isBlank(?s))
 }
 """
@@ -115,17 +119,22 @@ class LabelTable:
                 texts = [(text, tag) for text, tag, p in found if p == predicate]
                 if texts:
                     return _pick(texts, lang)
+            quotes = [text for text, _, p in found if p == QUOTE]
+            if quotes:
+                text = " ".join(quotes[0].split())
+                short = text if len(text) <= QUOTE_LABEL_LENGTH else text[:QUOTE_LABEL_LENGTH - 1] + "…"
+                return f"“{short}”"
         builtin = BUILTIN.get(iri)
         if builtin:
             return builtin.get(lang) or builtin["en"]
         return fallback if fallback is not None else humanise(iri)
 
     def has_label(self, iri: str) -> bool:
-        return iri in self.labels
+        return any(p != QUOTE for _, _, p in self.labels.get(iri, ()))
 
     def all_labels(self, iri: str) -> list[tuple[str, str, str]]:
-        """Every ``(text, language, predicate)`` of ``iri``, alternative labels included."""
-        return list(self.labels.get(iri, ()))
+        """Every ``(text, language, predicate)`` of ``iri``, alternative labels included (quotes not)."""
+        return [entry for entry in self.labels.get(iri, ()) if entry[2] != QUOTE]
 
     def types_of(self, iri: str) -> list[str]:
         return list(self.types.get(iri, ()))

@@ -80,13 +80,13 @@
     },
     series: [{
       type: "sankey",
-      left: 10, right: 160, top: 10, bottom: 10,
+      left: 10, right: 250, top: 10, bottom: 10,
       nodeGap: 10, nodeWidth: 14, draggable: false,
       emphasis: { focus: "adjacency" },
       lineStyle: { color: "gradient", opacity: 0.35, curveness: 0.5 },
       label: {
         formatter: function (p) { var n = byName[p.name]; return n ? n.label : p.name; },
-        overflow: "truncate", width: 220
+        overflow: "truncate", width: 240
       },
       data: data.nodes.map(function (n) {
         return { name: n.name, depth: n.column, itemStyle: { color: colours[n.column] } };
