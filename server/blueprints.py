@@ -14,6 +14,8 @@ BLUEPRINTS: tuple[str, ...] = (
     "server.search",
     "server.sparql",
     "server.dataset",
+    "server.queries",
+    "server.api",
 )
 
 

@@ -560,8 +560,8 @@ def bind(query: CannedQuery, args: Mapping[str, list[str]], resolve: Resolver | 
          control: Iterable[str] = CONTROL_PARAMETERS) -> dict[str, NamedNode | Literal]:
     """Typed bindings for the request arguments ``args`` (name -> list of values).
 
-    Empty values count as not given (an empty form field); a missing parameter takes its default,
-    or stays unbound when optional.
+    Empty values count as not given (an empty form field, and OpenAPI's ``allowEmptyValue``); a
+    missing parameter takes its default, or stays unbound when optional.
 
     :raises ParameterErrors: listing every unknown, repeated, missing or invalid parameter.
     """
