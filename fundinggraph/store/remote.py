@@ -71,6 +71,8 @@ CONNECT_TIMEOUT = 5.0
 STALE_LOCK_SECONDS = 3600.0
 #: Triples per ``INSERT DATA`` request when loading through SPARQL Update (no Graph Store endpoint).
 UPDATE_CHUNK = 5000
+#: Request bodies larger than this are uploads: sending them may take as long as the whole time limit.
+UPLOAD_BYTES = 64 * 1024
 
 USER_AGENT = "fundinggraph (remote store backend)"
 
@@ -227,16 +229,21 @@ class SparqlClient:
     def close(self) -> None:
         self.session.close()
 
-    def request(self, method: str, url: str, timeout: float, what: str, **kwargs) -> requests.Response:
+    def request(self, method: str, url: str, timeout: float, what: str, *, upload: bool = False,
+                **kwargs) -> requests.Response:
         """Send one request; any HTTP status comes back, network failures raise :class:`RemoteError`."""
+        # urllib3 sends the request body under the connect timeout: a large upload to a busy store
+        # needs the whole limit for that, not the few seconds a connection takes.
+        connect = timeout if upload else min(CONNECT_TIMEOUT, timeout)
         try:
-            return self.session.request(method, url, timeout=(min(CONNECT_TIMEOUT, timeout), timeout), **kwargs)
+            return self.session.request(method, url, timeout=(connect, timeout), **kwargs)
         except requests.Timeout as exc:
             if isinstance(exc, requests.ConnectTimeout):
                 raise RemoteError(f"remote store {redact(url)} unreachable ({what}): connection timed out") from None
             raise RemoteTimeout(f"remote store {redact(url)} did not answer {what} within {timeout:g} s") from None
         except requests.ConnectionError as exc:
-            raise RemoteError(f"remote store {redact(url)} unreachable ({what}): {_reason(exc)}") from None
+            state = "dropped the connection" if "aborted" in str(exc).lower() else "unreachable"
+            raise RemoteError(f"remote store {redact(url)} {state} ({what}): {_reason(exc)}") from None
 
     def _send(self, method: str, url: str, timeout: float, what: str, **kwargs) -> requests.Response:
         response = self.request(method, url, timeout, what, **kwargs)
@@ -257,11 +264,12 @@ class SparqlClient:
 
     def update(self, update: str, timeout: float = LOAD_TIMEOUT) -> None:
         """POST a SPARQL Update (form-encoded)."""
-        self._send("POST", self.update_url, timeout, "an update", data={"update": update}).close()
+        self._send("POST", self.update_url, timeout, "an update", data={"update": update},
+                   upload=len(update) > UPLOAD_BYTES).close()
 
     def put_graph(self, graph: str, data: bytes, timeout: float = LOAD_TIMEOUT) -> None:
         """Replace ``graph`` with ``data`` (N-Triples) through the Graph Store Protocol."""
-        self._send("PUT", self.store_url, timeout, "a graph upload", params={"graph": graph}, data=data,
+        self._send("PUT", self.store_url, timeout, "a graph upload", params={"graph": graph}, data=data, upload=True,
                    headers={"Content-Type": "application/n-triples"}).close()
 
     def get_graph(self, graph: str, accept: str, timeout: float = LOAD_TIMEOUT) -> requests.Response:
