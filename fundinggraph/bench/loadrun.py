@@ -9,7 +9,6 @@ Methods:
 * ``bulk_load+optimize``: the same plus ``optimize()`` (what our writer adds for query speed).
 * ``publish``: our writer, :meth:`EmbeddedStores.publish` of the file's bytes (hash, bulk load,
   optimise, rename, switch), as ``fundinggraph load`` calls it.
-* ``publish-file``: :meth:`EmbeddedStores.publish_file` straight from the N-Quads file.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
 
-METHODS = ("bulk_load", "bulk_load+optimize", "publish", "publish-file")
+METHODS = ("bulk_load", "bulk_load+optimize", "publish")
 
 
 def run(method: str, nquads: Path, target: Path) -> dict:
@@ -40,7 +39,7 @@ def run(method: str, nquads: Path, target: Path) -> dict:
         seconds = time.perf_counter() - started
         triples = len(store)
         del store
-    elif method in ("publish", "publish-file"):
+    elif method == "publish":
         from fundinggraph import config
         from fundinggraph.store import EmbeddedStores
 
@@ -50,12 +49,9 @@ def run(method: str, nquads: Path, target: Path) -> dict:
             phases[message.split(" ")[0]] = time.perf_counter() - started
 
         with stores.lock(wait=True):
-            if method == "publish":
-                data = nquads.read_bytes()
-                phases["read"] = time.perf_counter() - started
-                result = stores.publish(data, force=True, progress=progress)
-            else:
-                result = stores.publish_file(nquads, force=True, progress=progress)
+            data = nquads.read_bytes()
+            phases["read"] = time.perf_counter() - started
+            result = stores.publish(data, force=True, progress=progress)
         seconds = time.perf_counter() - started
         triples = result.triples
     else:

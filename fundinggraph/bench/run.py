@@ -71,7 +71,10 @@ def machine() -> dict[str, Any]:
 
     from fundinggraph.bench.servers import oxigraph_binary
 
-    lscpu = _version(["lscpu"]) and subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        lscpu = ""
     cpu = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lscpu.splitlines()) if v}
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
     total_kib = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1)) if "MemTotal" in meminfo else 0
@@ -356,17 +359,27 @@ def _mark(ok: bool) -> str:
     return "meets target" if ok else "**below target**"
 
 
-def render(plan: Plan) -> str:
-    """The generated part of BENCHMARKS.md."""
-    r = plan.results
+def _phases(row: dict[str, Any]) -> str:
+    """Where the time of the median run went."""
+    phases = row.get("phases", {})
+    if row["method"] == "publish":
+        # Progress messages: the time from the start at which each step began.
+        return ", ".join(f"{k} from {v:g} s" for k, v in phases.items() if k != "read") + (
+            f" (file read by {phases['read']:g} s)" if "read" in phases else "")
+    return " + ".join(f"{k} {v:g} s" for k, v in phases.items())
+
+
+def render(r: dict[str, Any]) -> str:
+    """The generated part of BENCHMARKS.md, from the results of one run."""
     m = r["machine"]
+    p = r.get("plan", {"connections": 16, "seconds": 15.0, "page_seconds": 8.0, "first_stack": "gunicorn gthread 2wx4t"})
     lines = [
         BEGIN,
         f"## Results of `{r['command']}` ({r['finished']}, {r['minutes']:.1f} min)",
         "",
         f"Machine: {m['cpu']}, {m['cpus']} CPUs ({m['threads_per_core']} thread(s) per core), {m['ram_gib']} GiB "
         f"RAM, Linux {m['kernel']}; Python {m['python']}, pyoxigraph {m['pyoxigraph']}, {m['oxigraph_cli']}, "
-        f"{m['wrk']}, granian {m['granian']}. Load average at start {m['loadavg_start'][0]:.2f}, at end "
+        f"{m['wrk'].split(' Copyright')[0]}, granian {m['granian']}. Load average at start {m['loadavg_start'][0]:.2f}, at end "
         f"{r['loadavg_end'][0]:.2f} (other work on the machine makes every figure noisier).",
         "",
     ]
@@ -379,8 +392,9 @@ def render(plan: Plan) -> str:
         lines.append("")
     if r.get("loading"):
         lines += ["### Loading (one fresh child process per run; median of the runs; peak RSS by `wait4`)", "",
-                  "| size | method | triples/s | seconds | peak RSS | store on disk | ours / bulk_load | runs (s) |",
-                  "|---|---|---:|---:|---:|---:|---:|---|"]
+                  "| size | method | triples/s | seconds | peak RSS | store on disk | ours / bulk_load | runs (s) | "
+                  "where the time went |",
+                  "|---|---|---:|---:|---:|---:|---:|---|---|"]
         anchors = {row["size"]: row for row in r["loading"] if row["method"] == "bulk_load"}
         for row in r["loading"]:
             anchor = anchors.get(row["size"])
@@ -391,7 +405,8 @@ def render(plan: Plan) -> str:
             lines.append(
                 f"| {row['size']} | {row['method']} | {row['triples_per_s']:,} | {row['seconds']:.2f} | "
                 f"{row['peak_rss_mib']:,.0f} MiB | {row['disk_mib']:,.0f} MiB | "
-                f"{'-' if ratio is None else f'{ratio:.2f}x'}{verdict} | {', '.join(map(str, row['all_seconds']))} |")
+                f"{'-' if ratio is None else f'{ratio:.2f}x'}{verdict} | {', '.join(map(str, row['all_seconds']))} | "
+                f"{_phases(row)} |")
         lines.append("")
     if "real_load" in r:
         rl = r["real_load"]
@@ -400,8 +415,8 @@ def render(plan: Plan) -> str:
                   f"peak RSS {rl['peak_rss_mib']:,.0f} MiB." + (f" Note: {rl['note']}." if rl["note"] else ""), ""]
     for name, section in r.get("serving", {}).items():
         lines += [f"### Serving: {name} dataset ({section['triples']:,} triples)", "",
-                  f"Load generator: {plan.results['generator']}, {plan.connections} connections, "
-                  f"{plan.seconds:g} s per run after a 2 s warm-up; every answer was first checked against the "
+                  f"Load generator: {r['generator']}, {p['connections']} connections, "
+                  f"{p['seconds']:g} s per run after a 2 s warm-up; every answer was first checked against the "
                   "in-process answer on the same store.", "",
                   "| query | server | req/s | p50 ms | p99 ms | errors | ours / oxigraph |",
                   "|---|---|---:|---:|---:|---:|---:|"]
@@ -420,8 +435,8 @@ def render(plan: Plan) -> str:
                              f"{res['errors'] + res['non_2xx']} | {ratio} |")
         lines.append("")
         if section["pages"]:
-            lines += [f"Pages and canned queries on {name} (ours, {plan.stacks[0].name}, 4 clients, "
-                      f"{plan.page_seconds:g} s each; target p95 <= {PAGE_P95_TARGET_MS:g} ms):", "",
+            lines += [f"Pages and canned queries on {name} (ours, {p['first_stack']}, 4 clients, "
+                      f"{p['page_seconds']:g} s each; target p95 <= {PAGE_P95_TARGET_MS:g} ms):", "",
                       "| page | req/s | p50 ms | p95 ms | p99 ms | |", "|---|---:|---:|---:|---:|---|"]
             for title, res in section["pages"].items():
                 if not res.get("ok") and "rps" not in res:
@@ -440,18 +455,18 @@ def render(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def write_report(plan: Plan) -> None:
-    """Replace the generated part of BENCHMARKS.md (create the file if needed)."""
-    generated = render(plan)
-    if plan.out.exists():
-        text = plan.out.read_text(encoding="utf-8")
+def write_report(results: dict[str, Any], out: Path) -> None:
+    """Replace the generated part of ``out`` (BENCHMARKS.md; created if needed)."""
+    generated = render(results)
+    if out.exists():
+        text = out.read_text(encoding="utf-8")
         if BEGIN in text and END in text:
             text = text[: text.index(BEGIN)] + generated + text[text.index(END) + len(END):]
         else:
             text = text.rstrip() + "\n\n" + generated + "\n"
     else:
         text = "# Benchmarks\n\n" + generated + "\n"
-    plan.out.write_text(text, encoding="utf-8")
+    out.write_text(text, encoding="utf-8")
 
 
 # -- entry point ------------------------------------------------------------------------------------------
@@ -481,6 +496,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", choices=["load", "serve"], help="run only the loading or serving part")
     parser.add_argument("--cache", default=str(PROJECT_ROOT / "var" / "bench"), help="cache and work directory")
     parser.add_argument("--out", default=str(PROJECT_ROOT / "BENCHMARKS.md"), help="report to update")
+    parser.add_argument("--render", metavar="RESULTS_JSON", help="only rewrite the report from a saved run")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -497,6 +513,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the benchmarks the parsed options ask for and update the report."""
+    if args.render:
+        write_report(json.loads(Path(args.render).read_text()), Path(args.out).resolve())
+        return 0
     mode = "quick" if args.quick else "full" if args.full else "default"
     default_stacks = "gunicorn:2:4,gunicorn:4:4,gunicorn:2:1,gunicorn:4:1" + (
         ",granian:2:4,granian:4:2" if granian_binary() else "") if mode == "full" else "gunicorn:2:4"
@@ -515,6 +534,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     plan.cache.mkdir(parents=True, exist_ok=True)
     plan.results["machine"] = machine()
+    plan.results["plan"] = {"connections": plan.connections, "seconds": plan.seconds,
+                             "page_seconds": plan.page_seconds, "first_stack": plan.stacks[0].name,
+                             "stacks": [stack.name for stack in plan.stacks]}
     plan.results["generator"] = "wrk (2 threads)" if loadgen.wrk_available() else "Python threads (wrk not installed)"
     plan.results["command"] = "python -m fundinggraph.bench" + (f" --{mode}" if mode != "default" else "")
     if args.only != "serve":
@@ -530,6 +552,6 @@ def run(args: argparse.Namespace) -> int:
     results_dir.mkdir(exist_ok=True)
     (results_dir / f"{time.strftime('%Y%m%dT%H%M%S')}-{mode}.json").write_text(
         json.dumps(plan.results, indent=1, default=str))
-    write_report(plan)
+    write_report(plan.results, plan.out)
     _log(f"done in {plan.results['minutes']:.1f} min; report in {plan.out}")
     return 0
