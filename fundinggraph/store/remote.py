@@ -531,25 +531,23 @@ class RemoteBackend(Backend):
         self._pointer = None
         return UpdateOutcome(published.version, published.unchanged, published.triples, time.monotonic() - started)
 
-    # -- whole-graph export (dumps) -------------------------------------------------------------------
-    def _export(self, fmt: RdfFormat) -> bytes:
+    # -- whole-graph export (dumps, admin updates) ----------------------------------------------------
+    def _graph_response(self, fmt: RdfFormat) -> tuple[Pointer, requests.Response]:
+        """The current version in ``fmt``, streamed (Graph Store ``GET`` when configured, else CONSTRUCT)."""
         pointer = self.pointer()
         if self.client.store_url:
-            response = self.client.get_graph(pointer.graph, fmt.media_type)
-        else:
-            response = self.client.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", fmt.media_type,
-                                         pointer.graph, timeout=LOAD_TIMEOUT)
+            return pointer, self.client.get_graph(pointer.graph, fmt.media_type)
+        return pointer, self.client.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", fmt.media_type,
+                                          pointer.graph, timeout=LOAD_TIMEOUT, stream=True)
+
+    def _export(self, fmt: RdfFormat) -> bytes:
+        _, response = self._graph_response(fmt)
         with response:
             return response.content
 
     def download(self, path: Path, fmt: RdfFormat) -> str:
         """Write the current version to ``path`` in ``fmt`` (N-Triples or Turtle); return the version."""
-        pointer = self.pointer()
-        if self.client.store_url:
-            response = self.client.get_graph(pointer.graph, fmt.media_type)
-        else:
-            response = self.client.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", fmt.media_type,
-                                         pointer.graph, timeout=LOAD_TIMEOUT, stream=True)
+        pointer, response = self._graph_response(fmt)
         with response, open(path, "wb") as out:
             for chunk in response.iter_content(1 << 16):
                 out.write(chunk)
