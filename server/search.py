@@ -140,7 +140,7 @@ def _query_arg() -> str:
     return text.strip()
 
 
-def _kinds_arg(available: dict[str, int]) -> list[str]:
+def _kinds_arg() -> list[str]:
     kinds = [k for value in request.args.getlist("kind") for k in value.split(",") if k]
     unknown = [k for k in kinds if k not in KIND_LABELS]
     if unknown:
@@ -176,7 +176,7 @@ def search() -> Response | str:
     """Search labels and quotes; ranked, with kind filters and paging (HTML or JSON)."""
     text = _query_arg()
     idx = index()
-    kinds = _kinds_arg(idx.kinds)
+    kinds = _kinds_arg()
     page = _int_arg("page", 1, 1, 10000)
     hits = idx.search(text) if text else []
     facets: dict[str, int] = {}
@@ -206,7 +206,7 @@ def suggest() -> Response:
     """Autocomplete: the best few resources whose names match ``q`` (JSON)."""
     text = _query_arg()
     limit = _int_arg("limit", 8, 1, MAX_SUGGEST)
-    kinds = _kinds_arg(index().kinds) or None
+    kinds = _kinds_arg() or None
     found = suggestions(text, limit, kinds, exclude=() if kinds else SUGGEST_EXCLUDES) if text else []
     response = jsonify(query=text, suggestions=found)
     response.headers["X-Data-Version"] = backend().version()
