@@ -346,11 +346,19 @@ def document() -> dict[str, Any]:
     }
 
 
+def _cached(key: tuple, build: Callable[[], str]) -> str:
+    """Texts that depend only on the queries, the settings and the host: built once per process."""
+    store = current_app.extensions.setdefault("fundinggraph.api.cache", {})
+    if key not in store:
+        store[key] = build()
+    return store[key]
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document (JSON)."""
-    response = current_app.response_class(json.dumps(document(), ensure_ascii=False, indent=1) + "\n",
-                                          mimetype="application/json")
+    text = _cached(("openapi", request.url_root), lambda: json.dumps(document(), ensure_ascii=False, indent=1) + "\n")
+    response = current_app.response_class(text, mimetype="application/json")
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -373,6 +381,10 @@ def _schema_text(schema: dict[str, Any]) -> str:
 @bp.get("/api")
 def docs() -> str:
     """The OpenAPI document rendered as a page (server-side, from the same dictionary)."""
+    return _cached(("api", request.url_root, i18n.current()), _render_docs)
+
+
+def _render_docs() -> str:
     doc = document()
     lang = i18n.current()
     components = doc["components"]

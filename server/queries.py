@@ -339,7 +339,7 @@ def _finish(response: Response, version: str, result: Result | None, links: dict
     tag = hashlib.blake2b(repr((version, request.full_path, i18n.current(), request.headers.get("Accept"))).encode(),
                           digest_size=12).hexdigest()
     response.set_etag(tag)
-    return response.make_conditional(request)
+    return response
 
 
 @bp.get("/queries")
@@ -376,12 +376,32 @@ def _api_url() -> str | None:
 
 @bp.get("/queries/<path:name>")
 def answer(name: str) -> Response:
-    """Answer one canned query in the representation asked for (see the module docstring)."""
+    """Answer one canned query in the representation asked for (see the module docstring).
+
+    A whole answer (page, JSON, CSV) is cached per data version, URL, format and language: the data
+    only changes on reload, so a repeated request costs a dictionary lookup.
+    """
     suffix = None
     if "." in name:
         name, _, suffix = name.partition(".")
     query = get_query(name)
     fmt = _choose_format(suffix)
+    key = ("canned-answer", backend().version(), name, suffix, fmt, i18n.current(),
+           tuple(sorted(request.args.items(multi=True))))
+    cache = page_cache()
+    hit = cache.get(key)
+    if hit is not None:
+        data, status, headers = hit
+        return Response(data, status=status, headers=headers).make_conditional(request)
+    response = _answer(query, fmt, suffix)
+    if response.status_code == 200:
+        data = response.get_data()
+        cache.put(key, (data, 200, list(response.headers.items())), len(data))
+    return response.make_conditional(request)
+
+
+def _answer(query: CannedQuery, fmt: str, suffix: str | None) -> Response:
+    name = query.name
     args = request.args.to_dict(flat=False)
     if fmt == "html":
         return _html(query, args, suffix)
