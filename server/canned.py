@@ -42,7 +42,9 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARAM_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 YEAR_RE = re.compile(r"^[0-9]{4}$")
 INTEGER_RE = re.compile(r"^[+-]?[0-9]{1,15}$")
-DECIMAL_RE = re.compile(r"^[+-]?[0-9]{1,15}(\.[0-9]{1,6})?$")
+DECIMAL_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
+#: Longest decimal accepted, written out in full (digits).
+MAX_DECIMAL_DIGITS = 40
 BOOLEAN_VALUES = {"true": True, "false": False, "1": True, "0": False}
 
 # Tokens of SPARQL text that may hide a "$" or "?": strings, IRIs and comments are skipped.
@@ -533,12 +535,13 @@ def convert(param: Parameter, raw: str, resolve: Resolver | None = None) -> Name
         _bounded(param, Decimal(text), text)
         return Literal(str(int(text)), datatype=NamedNode(XSD + "integer"))
     if kind == "decimal":
-        if not DECIMAL_RE.match(text):
+        lexical = format(Decimal(text), "f") if DECIMAL_RE.match(text) else ""
+        if not lexical or len(lexical.lstrip("+-").replace(".", "")) > MAX_DECIMAL_DIGITS:
             raise ParameterError(name, f"parameter {name}: expected a decimal number such as 585000 or 12.5 "
-                                       f"(xsd:decimal, a dot before the decimals), not {_show(text)}")
-        number = Decimal(text)
-        _bounded(param, number, text)
-        return Literal(format(number, "f"), datatype=NamedNode(XSD + "decimal"))
+                                       f"(xsd:decimal, a dot before the decimals, at most {MAX_DECIMAL_DIGITS} "
+                                       f"digits), not {_show(text)}")
+        _bounded(param, Decimal(lexical), text)
+        return Literal(lexical, datatype=NamedNode(XSD + "decimal"))
     if kind == "boolean":
         if text.lower() not in BOOLEAN_VALUES:
             raise ParameterError(name, f"parameter {name}: expected true or false (xsd:boolean), not {_show(text)}")
