@@ -261,6 +261,10 @@ def cmd_config(args: argparse.Namespace) -> int:
             value = ",".join(value)
         if name == "admin_token" and value:
             value = "(set)"
+        elif name.startswith("remote_") and isinstance(value, str):
+            from fundinggraph.store.remote import redact
+
+            value = redact(value)
         print(f"{env:36} = {value}\n    default {default}: {meaning}")
     return 0
 

@@ -46,7 +46,7 @@ class Settings:
     #: Remote backend: seconds a web process keeps the current-version pointer before reading it again.
     remote_pointer_ttl: float = 1.0
     #: Licence IRI of the published data in the VoID and DCAT-AP descriptions (an EU licence authority IRI).
-    dataset_license: str = "http://publications.europa.eu/resource/authority/licence/EUPL_1_2"
+    dataset_license: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     #: HTTP host and port of the web server.
     host: str = "127.0.0.1"
     port: int = 5000
