@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template
 
+from server.i18n import add_messages
 from server.store import backend, settings
 
 bp = Blueprint("ui", __name__)
@@ -54,8 +55,26 @@ NAV = (
 )
 
 
-def init_app(app) -> None:
-    def nav_links() -> list[tuple[str, str]]:
-        return [(endpoint, key) for endpoint, key in NAV if endpoint in app.view_functions]
+#: Footer entries: the machine-readable descriptions other publishers and portals look for.
+FOOTER = (
+    ("dataset.catalog", "footer.catalog"),
+    ("dataset.void", "footer.void"),
+    ("dataset.ontology", "footer.ontology"),
+    ("dataset.dumps_index", "footer.dumps"),
+    ("api.docs", "nav.api"),
+)
 
-    app.jinja_env.globals["nav_links"] = nav_links
+add_messages({
+    "footer.catalog": {"nl": "DCAT-AP-catalogus", "en": "DCAT-AP catalog"},
+    "footer.void": {"nl": "VoID-beschrijving", "en": "VoID description"},
+    "footer.ontology": {"nl": "Ontologie", "en": "Ontology"},
+    "footer.dumps": {"nl": "Downloads (N-Quads, Turtle)", "en": "Downloads (N-Quads, Turtle)"},
+})
+
+
+def init_app(app) -> None:
+    def present(entries: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+        return [(endpoint, key) for endpoint, key in entries if endpoint in app.view_functions]
+
+    app.jinja_env.globals["nav_links"] = lambda: present(NAV)
+    app.jinja_env.globals["footer_links"] = lambda: present(FOOTER)

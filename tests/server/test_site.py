@@ -32,3 +32,11 @@ def test_html_pages_carry_security_headers_and_no_server_version(live_server: st
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["X-Frame-Options"] == "DENY"
     assert "gunicorn" not in page.headers.get("Server", "").lower()
+
+
+def test_footer_links_the_machine_readable_descriptions(live_server: str):
+    page = requests.get(live_server + "/?lang=en", timeout=10).text
+    footer = page[page.index("<footer"):]
+    for path in ("/catalog", "/.well-known/void", "/def", "/dumps/"):
+        assert f'href="{path}"' in footer
+        assert requests.get(live_server + path, timeout=30).status_code == 200
