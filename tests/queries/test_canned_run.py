@@ -84,3 +84,23 @@ def test_a_broken_query_stops_the_app_from_starting(tmp_path, write_query, publi
     with pytest.raises(QueryDefinitionError) as caught:
         create_app(published.with_overrides(queries_dir=str(tmp_path)), {"TESTING": True})
     assert "broken.rq:11" in str(caught.value) and "$funder" in str(caught.value)
+
+
+def test_a_broken_query_stops_fundinggraph_serve_with_file_and_line(tmp_path, write_query, published):
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = write_query(GOOD_HEADER + "SELECT ?flow $year WHERE { ?flow fg:funder $funder ; fg:year $year }\n",
+                       name="broken")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, FUNDINGGRAPH_QUERIES_DIR=str(tmp_path), FUNDINGGRAPH_PORT=str(port),
+               FUNDINGGRAPH_DATA_DIR=str(published.data_dir), FUNDINGGRAPH_WORKERS="1")
+    proc = subprocess.run([sys.executable, "-m", "fundinggraph", "serve"], cwd=Path(__file__).resolve().parents[2],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert f"{path}:11: $funder is used but not declared" in proc.stdout + proc.stderr
