@@ -539,13 +539,17 @@ def with_prologue(body: str) -> str:
 
 
 def _canned_examples(lang: str) -> list[dict[str, object]]:
-    directory: Path = settings().queries_dir
-    if not directory.is_dir() or not any(directory.glob("*.rq")):
-        return []
-    from server.canned import load_queries
+    # The queries blueprint parsed them once at start; read the directory only without it.
+    queries = current_app.extensions.get("fundinggraph.queries")
+    if queries is None:
+        directory: Path = settings().queries_dir
+        if not directory.is_dir() or not any(directory.glob("*.rq")):
+            return []
+        from server.canned import load_queries
 
+        queries = load_queries(directory)
     out = []
-    for query in load_queries(directory).values():
+    for query in queries.values():
         chart = None
         if query.chart is not None:
             chart = {"type": query.chart.type, "label": query.chart.label, "value": list(query.chart.value)}
