@@ -47,11 +47,13 @@ class Settings:
     remote_pointer_ttl: float = 1.0
     #: Licence IRI of the published data in the VoID and DCAT-AP descriptions (an EU licence authority IRI).
     dataset_license: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
-    #: HTTP host and port of the web server.
+    #: Interface the web server listens on (127.0.0.1: this machine only).
     host: str = "127.0.0.1"
+    #: TCP port of the web server.
     port: int = 5000
-    #: Web server processes and threads per process.
+    #: Web server (gunicorn) worker processes; each opens the store read-only after the fork.
     workers: int = 2
+    #: Threads per worker process (gthread worker when more than 1).
     threads: int = 4
     #: Wall-clock limit of one SPARQL query, in seconds.
     query_timeout: float = 10.0
@@ -73,7 +75,7 @@ class Settings:
     cache_max_bytes: int = 2_000_000
     #: Total bytes of responses the per-process SPARQL result cache keeps.
     cache_total_bytes: int = 64_000_000
-    #: Skip SHACL validation when loading (benchmarks of raw load speed only).
+    #: Validate the graph against the SHACL shapes when loading (false only for benchmarks of raw load speed).
     validate: bool = True
     #: How many previous store versions to keep on disk after a successful load.
     keep_versions: int = 2
