@@ -99,7 +99,22 @@ def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 60
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-class ServerProcess:
+class BackgroundProcess:
+    """A server process started by a fixture; ``stop`` terminates it (and kills it if it hangs)."""
+
+    proc: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class ServerProcess(BackgroundProcess):
     """A real ``fundinggraph serve`` process on loopback (gunicorn), stopped at the end of the session."""
 
     def __init__(self, data_dir: str, extra_env: dict[str, str] | None = None, args: tuple[str, ...] = (),
@@ -117,14 +132,6 @@ class ServerProcess:
             )
         wait_for(self.url + "/healthz", self.proc, log=self.log)
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -167,7 +174,7 @@ import urllib.parse  # noqa: E402
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 
-class OxigraphProcess:
+class OxigraphProcess(BackgroundProcess):
     """A real ``oxigraph serve`` on loopback with its data in ``location``; endpoints as attributes."""
 
     def __init__(self, location: Path, *args: str):
@@ -192,14 +199,6 @@ class OxigraphProcess:
         with urllib.request.urlopen(request, timeout=30):
             pass
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 @pytest.fixture(scope="session")
