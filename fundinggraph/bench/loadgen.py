@@ -62,11 +62,30 @@ end
 """
 
 
+#: Makes every request distinct: a SPARQL comment line ``#<thread>-<n>`` after the query, so no result
+#: cache can answer it while the query (and its answer) stay the same.
+_WRK_VARY = """
+local made = 0
+setup = function(thread)
+  made = made + 1
+  thread:set("tid", made)
+end
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "%0A%23" .. tostring(tid) .. "-" .. tostring(counter))
+end
+"""
+
+
 def run_wrk(url: str, *, seconds: float, connections: int = 16, threads: int = 2,
-            headers: dict[str, str] | None = None, timeout: float = 30.0) -> Result:
-    """Run wrk against ``url`` for ``seconds`` (keep-alive connections, GET)."""
+            headers: dict[str, str] | None = None, timeout: float = 30.0, vary: bool = False) -> Result:
+    """Run wrk against ``url`` for ``seconds`` (keep-alive connections, GET).
+
+    ``vary`` appends a distinct SPARQL comment to every request (``url`` must end in a query parameter).
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_WRK_SCRIPT)
+        script.write(_WRK_SCRIPT + (_WRK_VARY if vary else ""))
     try:
         cmd = ["wrk", "-t", str(threads), "-c", str(max(connections, threads)), "-d", f"{seconds:g}s",
                "--timeout", f"{timeout:g}s", "-s", script.name]
@@ -227,10 +246,13 @@ def run_python(url: str, *, seconds: float, connections: int = 8, headers: dict[
     return run.result()
 
 
-def run_load(url: str, *, seconds: float, connections: int, headers: dict[str, str] | None = None) -> Result:
-    """wrk when installed, else the Python generator."""
+def run_load(url: str, *, seconds: float, connections: int, headers: dict[str, str] | None = None,
+             vary: bool = False) -> Result:
+    """wrk when installed, else the Python generator (``vary``: see :func:`run_wrk`)."""
     if wrk_available():
-        return run_wrk(url, seconds=seconds, connections=connections, headers=headers)
+        return run_wrk(url, seconds=seconds, connections=connections, headers=headers, vary=vary)
+    if vary:
+        raise RuntimeError("distinct requests need wrk (make bench-deps)")
     return run_python(url, seconds=seconds, connections=connections, headers=headers)
 
 
