@@ -55,6 +55,9 @@ class Settings:
     workers: int = 2
     #: Threads per worker process (gthread worker when more than 1).
     threads: int = 4
+    #: HTTP server of ``fundinggraph serve``: ``gunicorn`` or ``granian`` (Rust; 2-4x the requests per second
+    #: of gunicorn on cached and light requests here, see BENCHMARKS.md).
+    server: str = "gunicorn"
     #: Wall-clock limit of one SPARQL query, in seconds.
     query_timeout: float = 10.0
     #: Wall-clock limit of one authorised SPARQL Update, including publishing the new version, in seconds.
@@ -159,6 +162,8 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError("setting max_rows must be at least 1")
     if settings.page_size < 1:
         raise ConfigError("setting page_size must be at least 1")
+    if settings.server not in ("gunicorn", "granian"):
+        raise ConfigError(f"setting server must be 'gunicorn' or 'granian', not {settings.server!r}")
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"setting port must be 1..65535, not {settings.port}")
     return settings

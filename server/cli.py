@@ -36,6 +36,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, help="port (FUNDINGGRAPH_PORT, default 5000)")
     parser.add_argument("--workers", type=int, help="worker processes (FUNDINGGRAPH_WORKERS)")
     parser.add_argument("--threads", type=int, help="threads per worker (FUNDINGGRAPH_THREADS)")
+    parser.add_argument("--server", choices=["gunicorn", "granian"], help="HTTP server (FUNDINGGRAPH_SERVER)")
     parser.add_argument("--query-timeout", type=float, help="seconds per SPARQL query (FUNDINGGRAPH_QUERY_TIMEOUT)")
     parser.add_argument("--max-rows", type=int, help="row cap of the endpoint (FUNDINGGRAPH_MAX_ROWS)")
     parser.add_argument("--admin-token", help="enables SPARQL Update with this bearer token (FUNDINGGRAPH_ADMIN_TOKEN)")

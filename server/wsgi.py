@@ -16,7 +16,9 @@ from fundinggraph.config import Settings
 
 
 def serve(settings: Settings, factory: Callable[[Settings], Flask]) -> int:
-    """Run gunicorn in the foreground with the workers and threads of ``settings``."""
+    """Run gunicorn (or granian, setting ``server``) in the foreground with the workers and threads of ``settings``."""
+    if settings.server == "granian":
+        return serve_granian(settings)
     import gunicorn
     from gunicorn.app.base import BaseApplication
 
@@ -52,6 +54,32 @@ def serve(settings: Settings, factory: Callable[[Settings], Flask]) -> int:
     return 0
 
 
+def serve_granian(settings: Settings) -> int:
+    """Run granian (WSGI) in the foreground; its workers build the app from the exported settings."""
+    import os
+
+    try:
+        from granian import Granian
+        from granian.constants import Interfaces
+    except ImportError:
+        raise SystemExit("error: setting server is 'granian' but granian is not installed "
+                         "(pip install -e . installs it)") from None
+
+    from fundinggraph import config
+
+    # Workers are separate processes that call :func:`application`, which reads the environment: pass
+    # every effective setting (CLI flags included) that way.
+    for env, _, _ in config.describe():
+        value = getattr(settings, env[len(config.ENV_PREFIX):].lower())
+        os.environ[env] = ",".join(value) if isinstance(value, tuple) else str(value)
+    print(f"serving on http://{settings.host}:{settings.port}/ (granian, {settings.workers} workers x "
+          f"{settings.threads} threads, backend {settings.backend})", flush=True)
+    Granian("server.wsgi:application", address=settings.host, port=settings.port, interface=Interfaces.WSGI,
+            workers=settings.workers, blocking_threads=settings.threads, websockets=False,
+            log_level="warning", respawn_failed_workers=True).serve()
+    return 0
+
+
 def application(environ: dict[str, Any], start_response: Callable) -> Any:
     """WSGI entry point for other servers (settings from the environment), created on first call."""
     global _app
@@ -59,7 +87,14 @@ def application(environ: dict[str, Any], start_response: Callable) -> Any:
         from server import create_app
 
         _app = create_app()
-    return _app(environ, start_response)
+
+    def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+        # Other servers name themselves (granian does); say only who we are.
+        if not any(name.lower() == "server" for name, _ in headers):
+            headers = [*headers, ("Server", "fundinggraph")]
+        return start_response(status, headers, *exc_info)
+
+    return _app(environ, start)
 
 
 _app: Flask | None = None

@@ -89,6 +89,7 @@ class LoadReport:
     per_request: dict[str, Result]
     reloads: list[tuple[float, int, float]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    server: str = "gunicorn"
 
     @property
     def clean(self) -> bool:
@@ -103,7 +104,7 @@ class LoadReport:
             f"### Load test ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, `make loadtest`)",
             "",
             f"{self.clients} concurrent clients (Python threads, keep-alive) for {self.seconds:.0f} s on "
-            f"loopback against `fundinggraph serve` (gunicorn) on the real graph, with `fundinggraph load "
+            f"loopback against `fundinggraph serve` ({self.server}) on the real graph, with `fundinggraph load "
             f"--force` {reloads or 'never'}. {t.requests:,} requests, {t.rps:,.0f} req/s; server errors "
             f"{t.errors}, other non-2xx {t.non_2xx}, wrong answers {t.wrong}. Latency p50 {t.p50_ms:.1f} ms, "
             f"p95 {t.p95_ms:.1f} ms, p99 {t.p99_ms:.1f} ms, max {t.max_ms:.0f} ms.",
@@ -135,7 +136,8 @@ def warm_up(server_url: str, mix: list[Request], rounds: int = 4) -> None:
 
 
 def run(server_url: str, base_iri: str, *, seconds: float, clients: int,
-        reload: Callable[[], int] | None = None, reload_at: tuple[float, ...] = (0.5,)) -> LoadReport:
+        reload: Callable[[], int] | None = None, reload_at: tuple[float, ...] = (0.5,),
+        server: str = "gunicorn") -> LoadReport:
     """Run the mix against ``server_url``; call ``reload`` at the given fractions of the run."""
     mix, missing = request_mix(server_url, base_iri)
     warm_up(server_url, mix)
@@ -155,7 +157,7 @@ def run(server_url: str, base_iri: str, *, seconds: float, clients: int,
     generator.run(during)
     per = {r.name: generator.result(r.name) for r in mix}
     return LoadReport(seconds=generator.elapsed, clients=clients, total=generator.result(), per_request=per,
-                      reloads=reloads, missing=missing)
+                      reloads=reloads, missing=missing, server=server)
 
 
 def update_report(path: Path, section: str) -> None:

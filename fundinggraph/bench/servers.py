@@ -132,21 +132,16 @@ class ServerProcess:
 
 def our_server(data_dir: Path, log_dir: Path, stack: Stack | None = None,
                env: dict[str, str] | None = None) -> ServerProcess:
-    """``fundinggraph serve`` (or granian on ``server.wsgi:application``) on the store under ``data_dir``."""
+    """``fundinggraph serve`` (gunicorn or granian, as ``stack`` says) on the store under ``data_dir``."""
     stack = stack or Stack()
     port = free_port()
     full_env = {"FUNDINGGRAPH_DATA_DIR": str(data_dir), "FUNDINGGRAPH_PORT": str(port),
                 "FUNDINGGRAPH_HOST": "127.0.0.1", "FUNDINGGRAPH_WORKERS": str(stack.workers),
                 "FUNDINGGRAPH_THREADS": str(stack.threads), **(env or {})}
-    if stack.server == "granian":
-        binary = granian_binary()
-        if binary is None:
-            raise RuntimeError("granian is not installed (pip install granian)")
-        cmd = [binary, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(stack.workers), "--blocking-threads", str(stack.threads),
-               "--no-ws", "server.wsgi:application"]
-    else:
-        cmd = [sys.executable, "-m", "fundinggraph", "serve"]
+    if stack.server == "granian" and granian_binary() is None:
+        raise RuntimeError("granian is not installed (pip install granian)")
+    full_env["FUNDINGGRAPH_SERVER"] = stack.server
+    cmd = [sys.executable, "-m", "fundinggraph", "serve"]
     return ServerProcess(cmd, port, log_dir / f"ours-{port}.log", full_env, ready_path="/healthz")
 
 

@@ -151,3 +151,13 @@ def test_a_broken_store_gives_clean_5xx_pages(breakage, published, site_paths: l
     assert not found, "\n".join(found[:15])
     assert any(status >= 500 for status in statuses), statuses
     assert "cannot open store" in log, "the details went to the server log"
+
+
+def test_every_route_served_by_granian(published, site_paths: list[str], tmp_path: Path):
+    from fundinggraph.bench.servers import Stack
+
+    with our_server(published.data_dir, tmp_path, Stack("granian", 1, 2)) as server:
+        found, statuses = sweep(server.url, site_paths, published.data_dir)
+        assert requests.get(server.url + "/", timeout=30).headers["Server"] == "fundinggraph"
+    assert not found, "\n".join(found[:15])
+    assert 200 in statuses and 404 in statuses and not any(status >= 500 for status in statuses), statuses
