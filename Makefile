@@ -81,7 +81,7 @@ bench: install bench-deps
 	$(BIN)/python -m fundinggraph.bench $(BENCH_ARGS)
 
 loadtest: install
-	LOADTEST_SECONDS=$${LOADTEST_SECONDS:-60} $(BIN)/python -m pytest -q -m slow tests/load -p no:cacheprovider
+	LOADTEST_SECONDS=$${LOADTEST_SECONDS:-60} LOADTEST_REPORT=1 $(BIN)/python -m pytest -q -s -m slow tests/load/test_loadtest.py -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) node_modules var server/static/vendor .pytest_cache
