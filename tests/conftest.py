@@ -55,11 +55,11 @@ def sparql(graph: Store):
 
 # -- the served site ----------------------------------------------------------------------------------
 import os  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 import urllib.request  # noqa: E402
+
+from liveprocess import free_port, wait_for  # noqa: E402 - fixtures below and older imports use them
 
 
 @pytest.fixture(scope="session")
@@ -73,30 +73,6 @@ def published(built, settings: config.Settings) -> config.Settings:
     with stores.lock(wait=True):
         stores.publish(built.store.dump(format=RdfFormat.N_QUADS))
     return settings
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 60.0, log: Path | None = None) -> None:
-    """Wait until ``url`` answers (any HTTP status), or fail with the server's output."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            out = log.read_text(errors="replace") if log else ""
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
 class BackgroundProcess:

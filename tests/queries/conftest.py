@@ -16,18 +16,6 @@ def canned(settings: config.Settings) -> dict[str, CannedQuery]:
     return load_queries(settings.queries_dir)
 
 
-GOOD_HEADER = """#+ title: {nl: Test, en: Test}
-#+ description: {nl: Een test., en: A test.}
-#+ parameters:
-#+   year:
-#+     type: year
-#+     label: {nl: Jaar, en: Year}
-#+     description: {nl: Het jaar., en: The year.}
-#+ columns:
-#+   flow: iri
-#+   year: year
-"""
-GOOD_BODY = "SELECT ?flow $year WHERE { ?flow a fg:FundingFlow ; fg:year $year }\n"
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_BODY, GOOD_HEADER
+from canned_samples import GOOD_BODY, GOOD_HEADER
 
 from fundinggraph import config
 from server.canned import PARAM_TYPES, QueryDefinitionError, load_queries, parse_query, scan_variables

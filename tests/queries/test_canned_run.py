@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import GOOD_HEADER
+from canned_samples import GOOD_HEADER
 from pyoxigraph import Store
 
 from fundinggraph.namespaces import PREFIXES

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import free_port, wait_for
+from liveprocess import free_port, wait_for
 
 from fundinggraph.store.executor import ExecutorProcess
 
