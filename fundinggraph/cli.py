@@ -345,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    from fundinggraph.store import StoreError
     from loaders.sourcetext import SourceError
 
     try:
@@ -355,6 +356,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SourceError as exc:
         _eprint(f"error: {exc}")
         _eprint("nothing was published; the served data is unchanged")
+        return EXIT_INVALID
+    except StoreError as exc:
+        _eprint(f"error: {exc}")
         return EXIT_INVALID
     except KeyboardInterrupt:
         _eprint("interrupted; nothing was published")

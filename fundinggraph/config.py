@@ -51,13 +51,13 @@ class Settings:
     host: str = "127.0.0.1"
     #: TCP port of the web server.
     port: int = 5000
-    #: Web server (gunicorn) worker processes; each opens the store read-only after the fork.
+    #: Web server worker processes; each opens the store read-only after it starts.
     workers: int = 2
-    #: Threads per worker process (gthread worker when more than 1).
+    #: Threads per worker process (granian's blocking threads; gunicorn's gthread worker when more than 1).
     threads: int = 4
-    #: HTTP server of ``fundinggraph serve``: ``gunicorn`` or ``granian`` (Rust; 2-4x the requests per second
-    #: of gunicorn on cached and light requests here, see BENCHMARKS.md).
-    server: str = "gunicorn"
+    #: HTTP server of ``fundinggraph serve``: ``granian`` (Rust; 2-4x the requests per second of gunicorn on
+    #: cached and light requests here, see BENCHMARKS.md) or ``gunicorn``.
+    server: str = "granian"
     #: Wall-clock limit of one SPARQL query, in seconds.
     query_timeout: float = 10.0
     #: Wall-clock limit of one authorised SPARQL Update, including publishing the new version, in seconds.

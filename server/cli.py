@@ -8,7 +8,7 @@ import sys
 from fundinggraph.cli import _eprint, register, settings_from
 
 
-@register("serve", "serve the site and the SPARQL endpoint (gunicorn; --dev for the reloading dev server)")
+@register("serve", "serve the site and the SPARQL endpoint (granian or gunicorn; --dev for the dev server)")
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the site, the SPARQL endpoint and the API on http://HOST:PORT (default 127.0.0.1:5000).
 
@@ -22,10 +22,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         if EmbeddedStores(settings).current_version() is None:
             _eprint("note: no data loaded yet; pages answer 503 until `fundinggraph load` has run")
-    if args.dev:
+    # Build the app once here, before any worker starts: a broken canned query or template setting is
+    # one clear error naming file and line, instead of workers dying (and being respawned) one by one.
+    # Building it opens no store, so nothing is shared across the fork.
+    from server.canned import QueryDefinitionError
+
+    try:
         app = create_app(settings)
+    except QueryDefinitionError as exc:
+        _eprint(f"error: {exc}")
+        _eprint("the site was not started")
+        return 1
+    if args.dev:
         app.run(host=settings.host, port=settings.port, debug=False, threaded=True)
         return 0
+    del app
     from server.wsgi import serve
 
     return serve(settings, create_app)

@@ -165,3 +165,10 @@ def test_reconcile_and_dump_run(loaded: Path, tmp_path: Path):
 
     assert hashlib.sha256((out / "fundinggraph.ttl").read_bytes()).hexdigest() == digest
     Store().load(path=str(out / "fundinggraph.ttl"), format=RdfFormat.TURTLE)
+
+
+def test_serve_with_a_current_that_is_not_a_symlink_is_a_clear_error(tmp_path: Path):
+    (tmp_path / "current").mkdir()
+    proc = run(tmp_path, "serve", "--port", "9")
+    assert proc.returncode == 1
+    assert "is not a symlink" in proc.stderr and "Traceback" not in proc.stderr

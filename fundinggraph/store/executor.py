@@ -340,7 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = _Handler(settings)
     with contextlib.suppress(Exception):
         handler.reader.store()  # open the current version now: a spare should be warm
-    _send(outbound, json.dumps({"ready": True, "pid": os.getpid(), "isolated": isolated}).encode())
+    try:
+        _send(outbound, json.dumps({"ready": True, "pid": os.getpid(), "isolated": isolated}).encode())
+    except BrokenPipeError:
+        return 0  # the web worker exited (shutdown) before we were ready: nobody to serve
     while True:
         try:
             frame = _receive(inbound, None)
