@@ -66,6 +66,8 @@ class Settings:
     query_executors: int = 2
     #: Maximum rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned by the endpoint.
     max_rows: int = 10000
+    #: Deepest nesting of ``{ ( [`` accepted in a SPARQL query or update (the parser recurses per level).
+    max_query_depth: int = 256
     #: Maximum size of a request body or query string, in bytes.
     max_request_bytes: int = 1_000_000
     #: Admin token that enables SPARQL Update; empty means read-only.
@@ -158,6 +160,8 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError("setting update_timeout must be positive")
     if settings.query_executors < 1:
         raise ConfigError("setting query_executors must be at least 1")
+    if settings.max_query_depth < 8:
+        raise ConfigError("setting max_query_depth must be at least 8")
     if settings.max_rows < 1:
         raise ConfigError("setting max_rows must be at least 1")
     if settings.page_size < 1:

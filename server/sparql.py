@@ -388,6 +388,7 @@ def run_query(op: Operation) -> Response:
     entry = cache.get(version, key)
     if entry is not None:
         return _respond(entry, version, hit=True)
+    _check_depth(op.text)
     try:
         allowed = sparql_policy.check(op.text, s.service_allowlist)
     except sparql_policy.Refused as exc:
@@ -412,6 +413,14 @@ def run_query(op: Operation) -> Response:
     return _respond(entry, result.version, hit=False)
 
 
+def _check_depth(text: str) -> None:
+    """Refuse (400) a text nested deeper than the parser can take, before it reaches an executor."""
+    try:
+        sparql_policy.check_depth(text, settings().max_query_depth)
+    except sparql_policy.TooDeep as exc:
+        raise BadRequest(exc.message, line=exc.line, column=exc.column) from None
+
+
 def run_update(op: Operation) -> Response:
     """Apply an authorised update as a new data version.
 
@@ -432,6 +441,7 @@ def run_update(op: Operation) -> Response:
     if op.using_graphs:
         raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; write USING <...> or "
                          "USING NAMED <...> in the update itself")
+    _check_depth(op.text)
     try:
         allowed = sparql_policy.check(op.text, s.service_allowlist, update=True)
     except sparql_policy.Refused as exc:

@@ -166,3 +166,55 @@ def check(text: str, allowlist: tuple[str, ...], *, update: bool = False) -> lis
                               f"service_allowlist ({listed}) ({where})", target)
             allowed.append(target)
     return allowed
+
+
+_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+                     re.DOTALL)
+_OPEN, _CLOSE = "{([", "})]"
+
+
+class TooDeep(Exception):
+    """The text nests groups deeper than the limit; the message says how deep and where."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def check_depth(text: str, limit: int) -> int:
+    """The deepest nesting of ``{ ( [`` in ``text`` outside strings, IRIs and comments.
+
+    Oxigraph's parser recurses once per level, and a query nested thousands deep overflows its stack;
+    refusing it here turns a crashed executor into a 400 that says why.
+
+    :raises TooDeep: at the first bracket beyond ``limit``.
+    """
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char in "\"'":
+            match = _STRING.match(text, i)
+            i = match.end() if match else i + 1
+            continue
+        if char == "<":
+            match = _IRIREF.match(text, i)
+            if match:
+                i = match.end()
+                continue
+        elif char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif char in _OPEN:
+            depth += 1
+            if depth > limit:
+                line = text.count("\n", 0, i) + 1
+                column = i - (text.rfind("\n", 0, i) + 1) + 1
+                raise TooDeep(f"the query nests groups and brackets more than {limit} deep (setting "
+                              f"max_query_depth) at line {line}, column {column}", line, column)
+            deepest = max(deepest, depth)
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        i += 1
+    return deepest
