@@ -13,9 +13,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "queries"
 PAINTED = """(selector) => {
   const canvas = document.querySelector(selector + ' canvas');
@@ -25,16 +22,6 @@ PAINTED = """(selector) => {
   for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) { painted++; } }
   return painted;
 }"""
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
