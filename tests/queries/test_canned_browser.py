@@ -10,18 +10,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser_helpers import PAINTED_PIXELS
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "queries"
-PAINTED = """(selector) => {
-  const canvas = document.querySelector(selector + ' canvas');
-  if (!canvas) { return -1; }
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let painted = 0;
-  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) { painted++; } }
-  return painted;
-}"""
+
 
 
 @pytest.fixture()
@@ -55,7 +49,7 @@ def test_who_funds_whom_draws_a_sankey_and_links_labels(live_server, page):
     page.goto(live_server + "/queries/who-funds-whom")
     expect(page.locator("#query-chart")).to_have_attribute("data-rendered", "sankey")
     page.wait_for_timeout(300)  # the first frame
-    assert page.evaluate(PAINTED, "#query-chart") > 5000
+    assert page.evaluate(PAINTED_PIXELS, "#query-chart") > 5000
     links = page.locator(".query-table tbody tr:first-child td a")
     assert links.count() >= 3
     for i in range(links.count()):

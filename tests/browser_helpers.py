@@ -1,4 +1,4 @@
-"""Helpers shared by the browser tests."""
+"""Helpers shared by the browser tests (tests/browser, tests/queries, tests/server)."""
 
 #: Count of pixels that are not fully transparent in the first canvas under a selector.
 PAINTED_PIXELS = """(selector) => {
