@@ -258,9 +258,12 @@ def _components() -> dict[str, Any]:
                                     "the max_rows setting; 'max' asks for that many)",
                      "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": max_rows},
                                           {"type": "string", "enum": ["max"]}]}},
+            # html is the page for people (a form that may be shown before its required values are
+            # filled in), not a representation of the API's contract: it is left out of the enum.
             "format": {"name": "_format", "in": "query", "required": False,
-                       "description": "Representation, instead of the Accept header or a .json/.csv/.srj suffix",
-                       "schema": {"type": "string", "enum": list(MEDIA_TYPES)}},
+                       "description": "Representation, instead of the Accept header or a .json/.csv/.srj suffix "
+                                      "(_format=html, not part of the API, gives the page for people)",
+                       "schema": {"type": "string", "enum": [name for name in MEDIA_TYPES if name != "html"]}},
             "lang": {"name": "lang", "in": "query", "required": False,
                      "description": "Language of titles, column headings and labels (remembered in a cookie)",
                      "schema": {"type": "string", "enum": list(i18n.LANGUAGES)}},

@@ -12,6 +12,15 @@ from fundinggraph.namespaces import sparql_prologue
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Property-based tests run the same examples on every run (no flaky CI by the luck of a seed) and have no
+# per-example deadline (the machine is shared; speed belongs in benchmarks). `HYPOTHESIS_PROFILE=explore`
+# searches new examples locally.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+_hypothesis_settings.register_profile("explore", deadline=None, max_examples=500)
+_hypothesis_settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> config.Settings:

@@ -32,7 +32,9 @@ def test_the_canned_query_api_keeps_its_contract(live_server, mode):
     statuses: dict[int, int] = {}
     for operation in operations:
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        # derandomize: the same examples on every run, so CI cannot pass or fail by the luck of a seed.
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(generation_mode=mode))
         def check(case):
             # Valid-by-schema values of IRI parameters are any strings, but only existing entities are
