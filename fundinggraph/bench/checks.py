@@ -77,13 +77,15 @@ def _expect_rows(expected: list[dict[str, str]], numeric: tuple[str, ...]) -> Ca
     return check
 
 
-def _page_contains(*needles: str) -> Callable[[int, bytes], str | None]:
+def contains(*needles: str) -> Callable[[int, bytes], str | None]:
+    """A check that the answer is a 200 whose body holds every needle (pages, JSON, SPARQL results)."""
+
     def check(status: int, body: bytes) -> str | None:
         if status != 200:
             return f"HTTP {status}"
         text = body.decode("utf-8", errors="replace")
         missing = [n for n in needles if n not in text]
-        return f"page lacks {missing}" if missing else None
+        return f"lacks {missing}" if missing else None
 
     return check
 
@@ -99,8 +101,8 @@ def spot_checks(base_iri: str) -> list[SpotCheck]:
                   _expect_rows([{"amount": "4035000"}], ("amount",))),
         SpotCheck("sparql: Kmo-portefeuille has ten Tabel 8 cells", sparql_path(KMO_CELLS), SELECT_JSON,
                   _expect_rows([{"cells": "10"}], ("cells",))),
-        SpotCheck("page: Dyzo", "/id/organisation/dyzo", "text/html", _page_contains("Dyzo", "585.000")),
+        SpotCheck("page: Dyzo", "/id/organisation/dyzo", "text/html", contains("Dyzo", "585.000")),
         SpotCheck("page: Kmo-portefeuille budget line", "/id/budget-line/tabel-8/kmo-portefeuille", "text/html",
-                  _page_contains("Kmo-portefeuille")),
-        SpotCheck("search: dyzo", "/search?q=dyzo", "text/html", _page_contains("/id/organisation/dyzo")),
+                  contains("Kmo-portefeuille")),
+        SpotCheck("search: dyzo", "/search?q=dyzo", "text/html", contains("/id/organisation/dyzo")),
     ]

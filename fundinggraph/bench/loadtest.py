@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fundinggraph.bench.checks import SELECT_JSON, sparql_path, spot_checks
+from fundinggraph.bench.checks import SELECT_JSON, contains, sparql_path, spot_checks
 from fundinggraph.bench.loadgen import MixRun, Request, Result
 
 BEGIN, END = "<!-- loadtest:begin -->", "<!-- loadtest:end -->"
@@ -28,17 +28,6 @@ WHO_FUNDS_WHOM_2023 = """SELECT ?funder ?recipient (SUM(?amount) AS ?total) WHER
 
 def _status_ok(status: int, body: bytes) -> str | None:
     return None if status == 200 and body else f"HTTP {status}, {len(body)} bytes"
-
-
-def _contains(*needles: str) -> Callable[[int, bytes], str | None]:
-    def check(status: int, body: bytes) -> str | None:
-        if status != 200:
-            return f"HTTP {status}"
-        text = body.decode("utf-8", errors="replace")
-        missing = [n for n in needles if n not in text]
-        return f"lacks {missing}" if missing else None
-
-    return check
 
 
 def _available(url: str) -> bool:
@@ -56,19 +45,19 @@ def request_mix(server_url: str, base_iri: str) -> tuple[list[Request], list[str
     mix = [Request(s.name, s.path, {"Accept": s.accept}, s.check, weight=2) for s in spot_checks(base_iri)]
     mix += [
         Request("sparql: who funds whom 2023", sparql_path(WHO_FUNDS_WHOM_2023), {"Accept": SELECT_JSON},
-                _contains(base_iri + "id/organisation/dyzo", '"585000"')),
-        Request("page: VLAIO", "/id/organisation/vlaio", {"Accept": "text/html"}, _contains("VLAIO")),
+                contains(base_iri + "id/organisation/dyzo", '"585000"')),
+        Request("page: VLAIO", "/id/organisation/vlaio", {"Accept": "text/html"}, contains("VLAIO")),
         Request("page: home", "/", {"Accept": "text/html"}, _status_ok),
         Request("search: klimaat", "/search?q=klimaat", {"Accept": "text/html"}, _status_ok),
-        Request("health", "/healthz", {"Accept": "application/json"}, _contains('"ok":true')),
+        Request("health", "/healthz", {"Accept": "application/json"}, contains('"ok":true')),
     ]
     missing = []
     canned = [
         Request("canned: who funds whom VLAIO 2023 (JSON)",
                 "/queries/who-funds-whom?funder=vlaio&year=2023", {"Accept": "application/json"},
-                _contains(base_iri + "id/organisation/dyzo")),
+                contains(base_iri + "id/organisation/dyzo")),
         Request("canned: who funds whom VLAIO 2023 (HTML)",
-                "/queries/who-funds-whom?funder=vlaio&year=2023", {"Accept": "text/html"}, _contains("Dyzo")),
+                "/queries/who-funds-whom?funder=vlaio&year=2023", {"Accept": "text/html"}, contains("Dyzo")),
         Request("flows: 2023", "/flows?year=2023", {"Accept": "text/html"}, _status_ok),
     ]
     for request in canned:
