@@ -7,24 +7,12 @@ from pathlib import Path
 import pytest
 import rdflib
 from pyoxigraph import DefaultGraph, RdfFormat, Store
+from vocab_rows import rows
 
 from fundinggraph.namespaces import FG, sparql_prologue
-from loaders.pipeline import ONTOLOGY_DIR, load_ontology, ontology_files
+from loaders.pipeline import ONTOLOGY_DIR, ontology_files
 
 ONTOLOGY_IRI = "https://fundinggraph.example.org/def"
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Store:
-    """The ontology and concept schemes alone, as the pipeline loads them (no data, no shapes)."""
-    store = Store()
-    load_ontology(store, ONTOLOGY_DIR)
-    return store
-
-
-def rows(store: Store, query: str) -> list[dict[str, str]]:
-    result = store.query(sparql_prologue() + query)
-    return [{v.value: s[v].value if s[v] is not None else None for v in result.variables} for s in result]
 
 
 def data_terms(built, settings) -> set[str]:

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from pyoxigraph import Store
+from vocab_rows import rows
 
 from fundinggraph.config import VOCAB_BASE
-from fundinggraph.namespaces import SCHEME_PREFIXES, concept, sparql_prologue
-from loaders.pipeline import ONTOLOGY_DIR, load_ontology
-
-
-@pytest.fixture(scope="module")
-def schemes() -> Store:
-    store = Store()
-    load_ontology(store, ONTOLOGY_DIR)
-    return store
-
-
-def rows(store: Store, query: str) -> list[dict[str, str]]:
-    result = store.query(sparql_prologue() + query)
-    return [{v.value: s[v].value if s[v] is not None else None for v in result.variables} for s in result]
+from fundinggraph.namespaces import SCHEME_PREFIXES, concept
 
 
 def concepts_in_data(built, settings) -> set[str]:
