@@ -9,8 +9,8 @@ Methods:
 * ``bulk_load-bytes``: the same from the file's bytes in memory (``bulk_load(input=...)``, as our writer
   does; the read is timed). Parsing from memory is often faster than from a path.
 * ``bulk_load+optimize``: the same plus ``optimize()`` (what our writer adds for query speed).
-* ``publish``: our writer, :meth:`EmbeddedStores.publish` of the file's bytes (hash, bulk load,
-  optimise, rename, switch), as ``fundinggraph load`` calls it.
+* ``publish``: our writer, :meth:`EmbeddedStores.publish` of the file (hash beside the bulk load,
+  bulk load, optimise, rename, switch), as ``fundinggraph load`` calls it with its dump.
 """
 
 from __future__ import annotations
@@ -54,9 +54,8 @@ def run(method: str, nquads: Path, target: Path) -> dict:
             phases[message.split(" ")[0]] = time.perf_counter() - started
 
         with stores.lock(wait=True):
-            data = nquads.read_bytes()
-            phases["read"] = time.perf_counter() - started
-            result = stores.publish(data, force=True, progress=progress)
+            # A file, as `fundinggraph load` publishes its dump (fundinggraph.cli.publish_built).
+            result = stores.publish(nquads, force=True, progress=progress)
         seconds = time.perf_counter() - started
         triples = result.triples
     else:
