@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,8 +23,10 @@ Term = NamedNode | Literal
 Row = tuple[Term | None, ...]
 Labeller = Callable[[str], str]
 
-#: Most points a chart draws (a chart of thousands of bars helps nobody; the table has them all).
+#: Most categories or slices a chart draws (a chart of thousands of bars helps nobody; the table has them all).
 MAX_CHART_POINTS = 400
+#: Most links a sankey diagram draws (each node takes a line of its own: more is unreadable).
+MAX_SANKEY_LINKS = 100
 
 
 @dataclass(frozen=True)
@@ -162,69 +164,98 @@ def cell_text(column: Column, term: Term | None, lang: str) -> str:
 
 # -- charts ---------------------------------------------------------------------------------------------
 
-def chart_data(query: CannedQuery, result: Result, label: Labeller, lang: str) -> dict[str, Any] | None:
-    """What the chart draws, aggregated from all rows; ``None`` when the query asks for no chart."""
+def chart_data(query: CannedQuery, result: Result, labeller: Callable[[Iterable[str]], Labeller],
+               lang: str) -> dict[str, Any] | None:
+    """What the chart draws, aggregated from all rows; ``None`` when the query asks for no chart.
+
+    Bounded whatever the number of rows: a bar or line chart shows the first :data:`MAX_CHART_POINTS`
+    categories in the result's order, a pie the largest slices, a sankey the :data:`MAX_SANKEY_LINKS`
+    largest links. Rows are grouped by their terms first and only what is drawn is labelled
+    (``labeller(iris)`` gives a function from IRI to label), so a result of thousands of rows costs a
+    few hundred label look-ups, not one per row.
+    """
     chart = query.chart
     if chart is None or not result.rows:
         return None
     index = {c.name: i for i, c in enumerate(result.columns)}
     none_label = "(geen)" if lang == "nl" else "(none)"
-
-    def text(name: str | None, row: Row) -> str:
-        if name is None:
-            return ""
-        term = row[index[name]]
-        if term is None:
-            return none_label
-        return label(term.value) if isinstance(term, NamedNode) else term.value
+    rows = result.rows
+    headings = {c.name: c.label.get(lang) for c in result.columns}
 
     def value(name: str, row: Row) -> float:
         found = number(row[index[name]])
         return float(found) if found is not None else 0.0
 
-    rows = result.rows
-    headings = {c.name: c.label.get(lang) for c in result.columns}
+    def namer(terms: Iterable[Term | None]) -> Callable[[Term | None], str]:
+        label = labeller([t.value for t in terms if isinstance(t, NamedNode)])
+
+        def name(term: Term | None) -> str:
+            if term is None:
+                return none_label
+            return label(term.value) if isinstance(term, NamedNode) else term.value
+        return name
+
     if chart.type == "sankey":
         assert chart.source and chart.target
-        links: dict[tuple[str, str], float] = {}
+        source, target = index[chart.source], index[chart.target]
+        by_terms: dict[tuple[Term | None, Term | None], float] = {}
         for row in rows:
-            source, target = text(chart.source, row), text(chart.target, row)
-            if source == target:
+            if row[source] == row[target]:
                 continue  # a flow to oneself cannot be drawn
-            links[(source, target)] = links.get((source, target), 0.0) + value(chart.value[0], row)
-        kept = _acyclic(sorted(links.items(), key=lambda item: -item[1])[:MAX_CHART_POINTS])
-        nodes = sorted({name for (s, t), _ in kept for name in (s, t)})
-        return {"type": "sankey", "unit": headings[chart.value[0]],
+            key = (row[source], row[target])
+            by_terms[key] = by_terms.get(key, 0.0) + value(chart.value[0], row)
+        biggest = sorted(by_terms.items(), key=lambda item: -item[1])[:MAX_SANKEY_LINKS]
+        name = namer(term for (s, t), _ in biggest for term in (s, t))
+        links: dict[tuple[str, str], float] = {}
+        for (s, t), amount in biggest:
+            pair = (name(s), name(t))
+            if pair[0] != pair[1]:  # two resources with one label are one node
+                links[pair] = links.get(pair, 0.0) + amount
+        kept = _acyclic(sorted(links.items(), key=lambda item: -item[1]))
+        nodes = sorted({n for (s, t), _ in kept for n in (s, t)})
+        return {"type": "sankey", "unit": headings[chart.value[0]], "total": len(by_terms),
                 "nodes": [{"name": n} for n in nodes],
                 "links": [{"source": s, "target": t, "value": v} for (s, t), v in kept]}
+    assert chart.label
+    label_at = index[chart.label]
     if chart.type == "pie":
-        slices: dict[str, float] = {}
+        by_term: dict[Term | None, float] = {}
         for row in rows:
-            key = text(chart.label, row)
-            slices[key] = slices.get(key, 0.0) + (value(chart.value[0], row) if chart.value else 1.0)
-        ordered = sorted(slices.items(), key=lambda item: -item[1])[:MAX_CHART_POINTS]
+            key = row[label_at]
+            by_term[key] = by_term.get(key, 0.0) + (value(chart.value[0], row) if chart.value else 1.0)
+        biggest_slices = sorted(by_term.items(), key=lambda item: -item[1])[:MAX_CHART_POINTS]
+        name = namer(term for term, _ in biggest_slices)
+        slices: dict[str, float] = {}
+        for term, amount in biggest_slices:
+            slices[name(term)] = slices.get(name(term), 0.0) + amount
+        ordered = sorted(slices.items(), key=lambda item: -item[1])
         unit = headings[chart.value[0]] if chart.value else ("rijen" if lang == "nl" else "rows")
-        return {"type": "pie", "unit": unit, "data": [{"name": k, "value": v} for k, v in ordered]}
-    categories: list[str] = []
-    series: dict[str, dict[str, float]] = {}
+        return {"type": "pie", "unit": unit, "total": len(by_term),
+                "data": [{"name": k, "value": v} for k, v in ordered]}
+    series_at = index[chart.series] if chart.series else None
+    categories: dict[Term | None, None] = {}
+    cells: dict[tuple[Term | str | None, Term | None], float] = {}
+    seen = 0
     for row in rows:
-        category = text(chart.label, row)
+        category = row[label_at]
         if category not in categories:
+            seen += 1
             if len(categories) >= MAX_CHART_POINTS:
                 continue
-            categories.append(category)
-        if chart.series:
-            name = text(chart.series, row)
-            for column in chart.value or ():
-                bucket = series.setdefault(name, {})
-                bucket[category] = bucket.get(category, 0.0) + value(column, row)
-        else:
-            for column in chart.value or ():
-                bucket = series.setdefault(headings[column], {})
-                bucket[category] = bucket.get(category, 0.0) + value(column, row)
+            categories[category] = None
+        for column in chart.value or ():
+            key = (row[series_at] if series_at is not None else headings[column], category)
+            cells[key] = cells.get(key, 0.0) + value(column, row)
+    series_terms = list(dict.fromkeys(s for s, _ in cells))
+    name = namer([*categories, *(s for s in series_terms if not isinstance(s, str))])
+    category_names = list(dict.fromkeys(name(c) for c in categories))
+    series: dict[str, dict[str, float]] = {}
+    for (s, c), amount in cells.items():
+        bucket = series.setdefault(s if isinstance(s, str) else name(s), {})
+        bucket[name(c)] = bucket.get(name(c), 0.0) + amount
     unit = " / ".join(headings[c] for c in chart.value)
-    return {"type": chart.type, "unit": unit, "categories": categories,
-            "series": [{"name": name, "data": [bucket.get(c) for c in categories]} for name, bucket in series.items()]}
+    return {"type": chart.type, "unit": unit, "total": seen, "categories": category_names,
+            "series": [{"name": n, "data": [bucket.get(c) for c in category_names]} for n, bucket in series.items()]}
 
 
 def _acyclic(links: list[tuple[tuple[str, str], float]]) -> list[tuple[tuple[str, str], float]]:

@@ -18,7 +18,7 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -37,6 +37,8 @@ from server.canned import (
     bind,
     load_queries,
 )
+from server.canned_cache import result_cache
+from server.canned_labels import labels_for
 from server.canned_output import (
     Result,
     cell_text,
@@ -47,7 +49,7 @@ from server.canned_output import (
     visible_result,
 )
 from server.errors import BadRequest, NotAcceptable, NotFound
-from server.labels import table as label_table
+from server.labels import ALT_LABEL, LABEL_PREDICATES, QUOTE, LabelTable
 from server.pagecache import page_cache, per_version
 from server.store import backend, settings
 from server.urls import page_url
@@ -85,6 +87,13 @@ i18n.add_messages({
     "queries.of": {"nl": "van", "en": "of"},
     "queries.next": {"nl": "Volgende", "en": "Next"},
     "queries.prev": {"nl": "Vorige", "en": "Previous"},
+    "queries.first": {"nl": "Eerste", "en": "First"},
+    "queries.last": {"nl": "Laatste", "en": "Last"},
+    "queries.shown": {"nl": "rijen {first}–{last} van {total}", "en": "rows {first}–{last} of {total}"},
+    "queries.chart-links": {"nl": "De {shown} grootste van {total} stromen.", "en": "The {shown} largest of {total} flows."},
+    "queries.chart-slices": {"nl": "De {shown} grootste van {total} delen.", "en": "The {shown} largest of {total} slices."},
+    "queries.chart-categories": {"nl": "De eerste {shown} van {total} waarden, in de volgorde van de tabel.",
+                                 "en": "The first {shown} of {total} values, in the order of the table."},
     "queries.none": {"nl": "Geen resultaten voor deze parameters.", "en": "No results for these parameters."},
     "queries.download": {"nl": "Download", "en": "Download"},
     "queries.sparql": {"nl": "De SPARQL-vraag", "en": "The SPARQL query"},
@@ -128,7 +137,21 @@ def get_query(name: str) -> CannedQuery:
 
 # -- IRI parameters: the entities of the declared classes --------------------------------------------------
 
-ENTITIES_QUERY = "SELECT DISTINCT ?entity ?class WHERE { ?entity a ?class . FILTER(isIRI(?entity)) }"
+# The entities of one class with their labels (the label predicates are our own constants; the class is
+# bound as an RDF term). One query per class, not the site's label table of the whole graph.
+ENTITIES_QUERY = (
+    "SELECT ?entity ?predicate ?label ?class WHERE { ?entity a ?class . FILTER(isIRI(?entity)) "
+    "OPTIONAL { ?entity ?predicate ?label . FILTER(isLiteral(?label) && ?predicate IN ("
+    + ", ".join(f"<{p}>" for p in (*LABEL_PREDICATES, ALT_LABEL, QUOTE)) + ")) } }"
+)
+ENTITY_COUNT_QUERY = "SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE { ?entity a ?class } GROUP BY ?class"
+ENTITY_TYPES_QUERY = "SELECT ?class ?entity WHERE { ?entity a ?class }"
+#: The fixed texts this module sends to the store besides the canned queries themselves.
+INDEX_QUERIES = (ENTITIES_QUERY, ENTITY_COUNT_QUERY, ENTITY_TYPES_QUERY)
+
+#: Most entities a form offers in a drop-down list; above it (45,000 organisations at 5M triples) the form
+#: asks for a registry id, name, path or IRI in a text field.
+MAX_OPTIONS = 500
 
 
 @dataclass(frozen=True)
@@ -141,11 +164,12 @@ class Entity:
 
 @dataclass
 class EntityIndex:
-    """The entities of some classes in one data version, and the names that resolve to them."""
+    """The entities of some classes in one data version, their labels, and the names that resolve to them."""
 
     entities: dict[str, Entity] = field(default_factory=dict)
     by_slug: dict[str, list[str]] = field(default_factory=dict)
     by_name: dict[str, list[str]] = field(default_factory=dict)
+    labels: LabelTable = field(default_factory=LabelTable)
 
 
 def _normal(text: str) -> str:
@@ -155,21 +179,26 @@ def _normal(text: str) -> str:
 def _build_index(classes: tuple[str, ...]) -> EntityIndex:
     store = backend()
     base = settings().base_iri
-    labels = label_table()
-    iris: set[str] = set()
+    index = EntityIndex()
+    found: dict[str, set[tuple[str, str, str]]] = {}
     for cls in classes:
         for row in store.select(ENTITIES_QUERY, {"class": NamedNode(cls)}):
-            if isinstance(row["entity"], NamedNode):
-                iris.add(row["entity"].value)
-    index = EntityIndex()
-    for iri in sorted(iris):
+            entity, predicate, label = row["entity"], row["predicate"], row["label"]
+            if not isinstance(entity, NamedNode):
+                continue
+            texts = found.setdefault(entity.value, set())
+            if isinstance(label, Literal) and predicate is not None:
+                texts.add((label.value, label.language or "", predicate.value))
+    for iri in sorted(found):
         slug = iri.rstrip("/").rsplit("/", 1)[-1]
         index.by_slug.setdefault(slug, []).append(iri)
-        for text, _lang, _predicate in labels.all_labels(iri):
-            names = index.by_name.setdefault(_normal(text), [])
-            if iri not in names:
-                names.append(iri)
-    for iri in sorted(iris):
+        for entry in sorted(found[iri]):
+            index.labels.labels[iri].append(entry)
+            if entry[2] != QUOTE:
+                names = index.by_name.setdefault(_normal(entry[0]), [])
+                if iri not in names:
+                    names.append(iri)
+    for iri in sorted(found):
         slug = iri.rstrip("/").rsplit("/", 1)[-1]
         local = iri[len(base) - 1:] if iri.startswith(base) else iri
         index.entities[iri] = Entity(iri=iri, ident=slug if len(index.by_slug[slug]) == 1 else local)
@@ -181,66 +210,132 @@ def entity_index(classes: tuple[str, ...]) -> EntityIndex:
     return per_version("canned-entities " + " ".join(classes), backend().version(), lambda: _build_index(classes))
 
 
+def entity_count(classes: tuple[str, ...]) -> int:
+    """How many entities ``classes`` have in the version being served (an entity of two classes counts twice)."""
+    def count() -> int:
+        total = 0
+        for cls in classes:
+            for row in backend().select(ENTITY_COUNT_QUERY, {"class": NamedNode(cls)}):
+                total += int(row["count"].value) if row["count"] is not None else 0
+        return total
+    return per_version("canned-entity-count " + " ".join(classes), backend().version(), count)
+
+
+def _of_class(iri: str, classes: tuple[str, ...]) -> bool:
+    """True when ``iri`` is an entity of one of ``classes`` (one small query, no index needed)."""
+    rows = backend().select(ENTITY_TYPES_QUERY, {"entity": NamedNode(iri)})
+    return any(isinstance(row["class"], NamedNode) and row["class"].value in classes for row in rows)
+
+
 def _class_names(param: Parameter) -> str:
-    labels = label_table()
+    labels = labels_for(param.classes)
     return " / ".join(labels.label(c, "en") for c in param.classes)
 
 
 def resolve(param: Parameter, text: str) -> NamedNode:
     """The entity a parameter value names (full IRI, ``/id/...`` path, registry id or exact name).
 
+    A full IRI or a path is checked with one query; an id or a name is looked up in the entity index.
+
     :raises ParameterError: when it names nothing of the declared classes, or several things.
     """
-    index = entity_index(param.classes)
     base = settings().base_iri
     candidates: list[str] = []
     host = request.host_url if request else ""
-    if text in index.entities:
-        return NamedNode(text)
-    path = None
+    iri = None
     if host and text.startswith(host + "id/"):
-        path = text[len(host):]
+        iri = base + text[len(host):]
     elif text.startswith(("/id/", "id/")):
-        path = text.lstrip("/")
-    if path is not None:
-        iri = base + path
-        if iri in index.entities:
+        iri = base + text.lstrip("/")
+    elif text.startswith(("http://", "https://")):
+        iri = text
+    hint = ""
+    if iri is not None:
+        if _of_class(iri, param.classes):
             return NamedNode(iri)
-    elif not text.startswith(("http://", "https://")):
+    else:
+        index = entity_index(param.classes)
         candidates = index.by_slug.get(text, []) or index.by_slug.get(text.lower(), []) \
             or index.by_name.get(_normal(text), [])
         if len(candidates) == 1:
             return NamedNode(candidates[0])
+        close = difflib.get_close_matches(text.lower(), list(index.by_slug), n=3, cutoff=0.75)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
     what = _class_names(param)
     shown = text if len(text) <= 60 else text[:60] + "…"
     if len(candidates) > 1:
+        index = entity_index(param.classes)
         options = ", ".join(index.entities[c].ident for c in candidates[:8])
         raise ParameterError(param.name, f"parameter {param.name}: {shown!r} names several things ({what}); "
                                          f"use one of: {options}")
-    close = difflib.get_close_matches(text.lower(), list(index.by_slug), n=3, cutoff=0.75)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise ParameterError(param.name, f"parameter {param.name}: no {what} {shown!r} in the data (give a registry "
                                      f"id such as {param.example or 'vlaio'}, an /id/... path or a full IRI){hint}")
 
 
 # -- running ---------------------------------------------------------------------------------------------
 
+_LIMIT_RE = re.compile(r"\b(LIMIT|OFFSET)\s+[0-9]+\s*$", re.IGNORECASE)
+
+
+def limited(query: CannedQuery, limit: int) -> str:
+    """The query text asking for at most ``limit`` rows (unless the query sets its own LIMIT or OFFSET).
+
+    The limit is a number from the settings, never from a request. The engine still has to see every
+    row of an ordered or grouped query; the limit saves turning the rows past it into Python objects.
+    """
+    body = query.body.rstrip()
+    lines = [line.split("#", 1)[0] for line in body.split("\n")]
+    if _LIMIT_RE.search("\n".join(lines).rstrip()):
+        return query.body
+    return body + f"\nLIMIT {int(limit)}\n"
+
+
+def _result_bytes(result: Result) -> int:
+    """A rough size of a result in memory (text of every term plus the objects around it)."""
+    return sum(len(t.value) + 120 for row in result.rows for t in row if t is not None) + 80 * len(result.rows) + 1000
+
+
 def run(query: CannedQuery, bindings: dict[str, NamedNode | Literal]) -> tuple[str, Result]:
-    """The data version and the full result of ``query`` with ``bindings`` (from the cache when there)."""
+    """The data version and the full result of ``query`` with ``bindings`` (up to ``max_rows`` rows).
+
+    Computed once per process, data version and bound values (see :mod:`server.canned_cache`).
+    """
     store = backend()
     version = store.version()
     key = ("canned", version, query.name, tuple(sorted((k, str(v)) for k, v in bindings.items())))
-    cache = page_cache()
-    result = cache.get(key)
-    if result is None:
-        rows = store.select(query.body, bindings)
+
+    def compute() -> tuple[Result, int]:
         limit = settings().max_rows
+        rows = store.select(limited(query, limit + 1), bindings)
         truncated = len(rows) > limit
         names = [c.name for c in query.columns]
         result = visible_result(query, names, [[row.get(n) for n in names] for row in rows[:limit]], truncated)
-        size = sum(len(t.value) + 48 for row in result.rows for t in row if t is not None) + 64 * len(result.rows)
-        cache.put(key, result, size)
-    return version, result
+        return result, _result_bytes(result)
+
+    return version, result_cache().get_or_compute(key, compute)
+
+
+def chart_for(query: CannedQuery, bindings: dict[str, NamedNode | Literal], version: str, result: Result,
+              lang: str) -> dict[str, Any] | None:
+    """The chart of a result in ``lang`` (computed once per process, like the result)."""
+    if query.chart is None:
+        return None
+    key = ("canned-chart", version, query.name, tuple(sorted((k, str(v)) for k, v in bindings.items())), lang)
+
+    def compute() -> tuple[dict[str, Any] | None, int]:
+        def labeller(iris: Iterable[str]):
+            labels = labels_for(iris)
+            return lambda iri: labels.label(iri, lang)
+        chart = chart_data(query, result, labeller, lang)
+        return chart, len(json.dumps(chart)) + 200
+
+    return result_cache().get_or_compute(key, compute)
+
+
+def _labeller(rows: Iterable[Sequence[Any]], lang: str):
+    """A function from IRI to label in ``lang`` that knows every IRI of ``rows``."""
+    labels = labels_for(term.value for row in rows for term in row if isinstance(term, NamedNode))
+    return lambda iri: labels.label(iri, lang)
 
 
 # -- the request ------------------------------------------------------------------------------------------
@@ -416,11 +511,8 @@ def _answer(query: CannedQuery, fmt: str, suffix: str | None) -> Response:
     pages = max(1, -(-total // size))
     rows = result.rows[(page - 1) * size: page * size]
     links = _links(name, suffix, page, pages)
-    labels = label_table()
     lang = i18n.current()
-
-    def label(iri: str) -> str:
-        return labels.label(iri, lang)
+    label = _labeller(rows, lang)
 
     if fmt == "csv":
         body = csv_text(result, rows, label)
@@ -457,9 +549,13 @@ def _field(param: Parameter, raw: str | None, bound: NamedNode | Literal | None,
     widget: dict[str, Any] = {"name": param.name, "label": param.label.get(lang),
                               "description": param.description.get(lang), "required": param.required,
                               "type": param.type, "example": param.example}
-    if param.type == "iri":
-        labels = label_table()
+    if param.type == "iri" and entity_count(param.classes) > MAX_OPTIONS:
+        # Too many for a drop-down list: a text field that takes what resolve() takes.
+        widget.update(widget="input", input_type="text", value=raw or param.default or "", min=None, max=None,
+                      maxlength=None, step=None, inputmode=None)
+    elif param.type == "iri":
         index = entity_index(param.classes)
+        labels = index.labels
         options = sorted(((e.ident, labels.label(e.iri, lang), e.iri == value) for e in index.entities.values()),
                          key=lambda o: o[1].casefold())
         widget.update(widget="select", options=options, blank=not param.required or bound is None)
@@ -538,13 +634,13 @@ def _html(query: CannedQuery, args: dict[str, list[str]], suffix: str | None) ->
         pages = max(1, -(-total // size))
         rows = result.rows[(page - 1) * size: page * size]
         links = _links(query.name, suffix, page, pages)
-        labels = label_table()
+        label = _labeller(rows, lang)
         table = []
         for row in rows:
             cells = []
             for column, term in zip(result.columns, row, strict=True):
                 if column.type == "iri" and isinstance(term, NamedNode):
-                    cells.append({"text": labels.label(term.value, lang), "href": page_url(term.value),
+                    cells.append({"text": label(term.value), "href": page_url(term.value),
                                   "title": term.value, "cls": ""})
                 else:
                     numeric = column.type in ("amount", "decimal", "integer")
@@ -552,11 +648,12 @@ def _html(query: CannedQuery, args: dict[str, list[str]], suffix: str | None) ->
                     cells.append({"text": cell_text(column, term, lang), "href": None, "title": None,
                                   "cls": "num" if numeric else ("quote-cell" if long_text else "")})
             table.append(cells)
-        chart = chart_data(query, result, lambda iri: labels.label(iri, lang), lang)
+        chart = chart_for(query, bindings, version, result, lang)
         downloads = [(fmt, _url(query.name, fmt, _page=None, _size="max", _format=None))
                      for fmt in ("csv", "json", "srj")]
         context.update(
             result=result, table=table, total=total, page=page, pages=pages, size=size, links=links,
+            first_row=min(total, (page - 1) * size + 1), last_row=min(total, page * size),
             chart=chart, downloads=downloads,
             editor_url=_editor_url(query, bindings),
             bound=[(name, str(term)) for name, term in bindings.items()],

@@ -114,11 +114,14 @@ def test_any_value_over_http_is_a_200_or_a_400_and_never_changes_the_query_text(
     assert response.status_code in (200, 400), response.get_data(as_text=True)
     if response.status_code == 400:
         assert param in response.json["error"]
-    # Every text that reached the store is one of our fixed texts: a canned body or an index query.
-    from server import labels, queries
+    # Every text that reached the store is one of our fixed texts: a canned body (as it is, or with the
+    # row limit of the settings), an index query or a label look-up.
+    from server import canned_labels, labels, queries
 
-    fixed = {q.body for q in app.extensions["fundinggraph.queries"].values()}
-    fixed |= {queries.ENTITIES_QUERY, labels.LABELS_QUERY, labels.TYPES_QUERY}
+    canned_queries = app.extensions["fundinggraph.queries"].values()
+    limit = app.config["SETTINGS"].max_rows + 1
+    fixed = {q.body for q in canned_queries} | {queries.limited(q, limit) for q in canned_queries}
+    fixed |= {*queries.INDEX_QUERIES, canned_labels.SUBJECT_LABELS_QUERY, labels.LABELS_QUERY, labels.TYPES_QUERY}
     assert set(recorder.texts[before:]) <= fixed
 
 
