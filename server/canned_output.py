@@ -47,6 +47,46 @@ def visible_result(query: CannedQuery, variables: Sequence[str], rows: Sequence[
     return Result(columns=columns, rows=picked, truncated=truncated)
 
 
+def result_json(result: Result) -> str:
+    """The result as JSON text (every term kept exactly), for sharing between processes."""
+    def cell(term: Term | None) -> list[str] | None:
+        if term is None:
+            return None
+        if isinstance(term, NamedNode):
+            return ["i", term.value]
+        if isinstance(term, Literal):
+            return ["l", term.value, term.language or "", "" if term.language else term.datatype.value]
+        return ["b", str(term)]
+    return json.dumps({"columns": [c.name for c in result.columns], "truncated": result.truncated,
+                       "rows": [[cell(t) for t in row] for row in result.rows]}, ensure_ascii=False)
+
+
+def result_from_json(query: CannedQuery, text: str) -> Result | None:
+    """A result of ``query`` read back from :func:`result_json`; ``None`` when it does not fit the query."""
+    try:
+        data = json.loads(text)
+        columns = query.visible_columns
+        if data["columns"] != [c.name for c in columns]:
+            return None
+
+        def term(cell: list[str] | None) -> Term | None:
+            if cell is None:
+                return None
+            if cell[0] == "i":
+                return NamedNode(cell[1])
+            if cell[0] == "l":
+                if cell[2]:
+                    return Literal(cell[1], language=cell[2])
+                return Literal(cell[1], datatype=NamedNode(cell[3]))
+            raise ValueError(f"unexpected term kind {cell[0]!r}")
+        rows = tuple(tuple(term(c) for c in row) for row in data["rows"])
+        if any(len(row) != len(columns) for row in rows):
+            return None
+        return Result(columns=columns, rows=rows, truncated=bool(data["truncated"]))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
 def label_column(column: Column) -> str:
     """Name of the label companion of an IRI column."""
     return column.name + "Label"
