@@ -59,8 +59,11 @@ def cmd_load(args: argparse.Namespace) -> int:
         from fundinggraph.store.remote import publish_remote
 
         result = build(settings, progress)
-        return publish_remote(settings, result, progress, validate=settings.validate, force=args.force,
+        code = publish_remote(settings, result, progress, validate=settings.validate, force=args.force,
                               wait=args.wait)
+        if code == 0:
+            _search_index(settings, progress)
+        return code
     stores = EmbeddedStores(settings)
     try:
         with stores.lock(wait=args.wait):
@@ -74,8 +77,24 @@ def cmd_load(args: argparse.Namespace) -> int:
     except LoadInProgress as exc:
         _eprint(f"error: {exc}")
         return EXIT_BUSY
+    _search_index(settings, progress)
     print(_summary(result.store, settings, published, report, time.perf_counter() - started))
     return 0
+
+
+def _search_index(settings: Settings, progress: Callable[[str], None]) -> None:
+    """Build the search index of the version just published, so the first search need not wait for it."""
+    from server.search_store import build_current
+
+    progress("building the search index")
+    try:
+        stats = build_current(settings)
+    except Exception as exc:  # the data is published; the site builds the index on the first search instead
+        _eprint(f"warning: the search index was not built ({type(exc).__name__}: {exc}); the first search will")
+        return
+    if stats is not None:
+        progress(f"search index: {stats.texts} texts of {stats.resources} resources, {stats.bytes / 1e6:.1f} MB "
+                 f"in {stats.seconds:.1f} s")
 
 
 def publish_built(stores, store, *, force: bool, progress: Callable[[str], None]):

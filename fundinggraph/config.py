@@ -88,6 +88,11 @@ class Settings:
     queries_dir: Path = PROJECT_ROOT / "queries"
     #: Rows per page of a canned query result (``_size`` may ask for up to ``max_rows``).
     page_size: int = 100
+    #: Directory of the search index files, one per data version (empty: ``<data_dir>/search``).
+    search_dir: str = ""
+    #: Seconds a search waits for the index of a new data version to be built before answering 503 with
+    #: Retry-After (``fundinggraph load`` builds it, so this only happens when it did not).
+    search_wait: float = 5.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -166,6 +171,8 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError("setting max_rows must be at least 1")
     if settings.page_size < 1:
         raise ConfigError("setting page_size must be at least 1")
+    if settings.search_wait < 0:
+        raise ConfigError("setting search_wait must not be negative")
     if settings.server not in ("gunicorn", "granian"):
         raise ConfigError(f"setting server must be 'gunicorn' or 'granian', not {settings.server!r}")
     if not 1 <= settings.port <= 65535:

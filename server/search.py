@@ -2,9 +2,10 @@
 
 ``/search?q=...&kind=...&page=...`` (HTML, or JSON with ``Accept: application/json`` / ``?format=json``)
 and ``/api/suggest?q=...&limit=...&kind=...`` (JSON, used by ``static/js/search.js``). Both read the
-in-memory index of :mod:`server.search_index`, built once per process and data version from one
-SPARQL query over ``skos:prefLabel``, ``rdfs:label``, ``skos:altLabel``, ``foaf:name``,
-``dcterms:title`` and ``fg:quote``.
+index file of the served data version (:mod:`server.search_store`, :mod:`server.search_index`), built
+once per version from every ``skos:prefLabel``, ``rdfs:label``, ``skos:altLabel``, ``foaf:name``,
+``dcterms:title`` and ``fg:quote``, and shared by all worker processes. While it is being built they
+answer 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from server import i18n
 from server.errors import BadRequest
-from server.labels import table
-from server.pagecache import per_version
+from server.labels import LabelTable
 from server.search_index import Hit, SearchIndex, normalise
+from server.search_store import IndexNotReady, current
 from server.store import backend, settings
 from server.urls import page_url
 
@@ -30,13 +31,6 @@ PAGE_SIZE = 20
 MAX_SUGGEST = 50
 #: Kinds the autocomplete offers unless asked otherwise (quotes are for the full search page).
 SUGGEST_EXCLUDES = ("excerpt",)
-
-INDEX_QUERY = """
-SELECT ?s ?p ?l WHERE {
-  VALUES ?p { skos:prefLabel rdfs:label foaf:name dcterms:title skos:altLabel fg:quote }
-  ?s ?p ?l . FILTER(isLiteral(?l) && isIRI(?s))
-}
-"""
 
 KIND_LABELS: dict[str, dict[str, str]] = {
     "organisation": {"nl": "organisatie", "en": "organisation"},
@@ -79,6 +73,7 @@ i18n.add_messages({
                     "en": "Search by name, abbreviation or a word from a source sentence. Case, accents and "
                           "small typos do not matter."},
     "search.button": {"nl": "Zoek", "en": "Search"},
+    "search.at_least": {"nl": "minstens", "en": "at least"},
 })
 
 
@@ -88,25 +83,30 @@ def kind_label(kind: str) -> str:
     return entry.get(i18n.current(), entry["en"]) if entry else kind
 
 
-def _build_index() -> SearchIndex:
-    rows = backend().select(INDEX_QUERY)
-    return SearchIndex.build(
-        ((r["s"].value, r["l"].value, r["l"].language or "", r["p"].value) for r in rows if r["s"] and r["l"]),
-        settings().base_iri,
-    )
-
-
 def index() -> SearchIndex:
-    """The search index of the data version being served (built once per process and version)."""
-    return per_version("search-index", backend().version(), _build_index)
+    """The search index of the data version being served (503 with Retry-After while it is built)."""
+    return current()
 
 
 _EXCERPT_PATH = re.compile(r"id/excerpt/(?P<doc>[^/]+)/(?P<start>\d+)-(?P<end>\d+)-")
 
 
-def describe_hit(hit: Hit) -> dict[str, Any]:
-    """A search hit as the page and the JSON API show it."""
-    labels = table()
+def _source_document(hit: Hit) -> str | None:
+    match = _EXCERPT_PATH.search(hit.iri) if hit.kind == "excerpt" else None
+    return settings().base_iri + "id/document/" + match["doc"] if match else None
+
+
+def label_table(idx: SearchIndex, hits: list[Hit]) -> LabelTable:
+    """The labels of these hits and of their quotes' documents, read from the index (not the whole graph)."""
+    labels = LabelTable()
+    wanted = [h.iri for h in hits] + [doc for doc in map(_source_document, hits) if doc]
+    for iri, rows in idx.labels(wanted).items():
+        labels.labels[iri] = rows
+    return labels
+
+
+def describe_hit(hit: Hit, labels: LabelTable) -> dict[str, Any]:
+    """A search hit as the page and the JSON API show it (``labels``: see :func:`label_table`)."""
     if hit.kind == "excerpt":
         match = _EXCERPT_PATH.search(hit.iri)
         label = hit.text
@@ -127,10 +127,28 @@ def describe_hit(hit: Hit) -> dict[str, Any]:
 
 
 def suggestions(text: str, limit: int = 8, kinds: list[str] | None = None,
-                exclude: tuple[str, ...] = SUGGEST_EXCLUDES) -> list[dict[str, Any]]:
-    """The best ``limit`` hits for ``text`` (used by the autocomplete and by 404 pages)."""
-    hits = [h for h in index().search(text, kinds) if h.kind not in exclude]
-    return [describe_hit(h) for h in hits[:limit]]
+                exclude: tuple[str, ...] = SUGGEST_EXCLUDES, wait: float | None = None) -> list[dict[str, Any]]:
+    """The best ``limit`` hits for ``text`` (used by 404 pages: none while the index is being built).
+
+    :param wait: seconds to wait for the index of a new data version (default: setting ``search_wait``).
+    """
+    try:
+        return find(text, limit, kinds, exclude, wait)
+    except IndexNotReady:
+        return []
+
+
+def find(text: str, limit: int = 8, kinds: list[str] | None = None,
+         exclude: tuple[str, ...] = SUGGEST_EXCLUDES, wait: float | None = None) -> list[dict[str, Any]]:
+    """The best ``limit`` hits for ``text`` among ``kinds`` (all but ``exclude`` when none are named).
+
+    :raises IndexNotReady: while the index of the served version is being built (after ``wait`` seconds).
+    """
+    idx = current(wait)
+    wanted = kinds or [k for k in idx.kind_ids if k not in exclude]
+    hits = idx.page(text, wanted, 0, limit, count=False).hits if wanted else []
+    labels = label_table(idx, hits)
+    return [describe_hit(h, labels) for h in hits]
 
 
 def _query_arg() -> str:
@@ -175,19 +193,19 @@ def _wants_json() -> bool:
 def search() -> Response | str:
     """Search labels and quotes; ranked, with kind filters and paging (HTML or JSON)."""
     text = _query_arg()
-    idx = index()
     kinds = _kinds_arg()
     page = _int_arg("page", 1, 1, 10000)
-    hits = idx.search(text) if text else []
-    facets: dict[str, int] = {}
-    for hit in hits:
-        facets[hit.kind] = facets.get(hit.kind, 0) + 1
-    if kinds:
-        hits = [h for h in hits if h.kind in kinds]
-    total = len(hits)
-    shown = [describe_hit(h) for h in hits[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
-    if _wants_json():
-        response = jsonify(query=text, kinds=kinds, page=page, pageSize=PAGE_SIZE, total=total,
+    wants_json = _wants_json()
+    idx = index()
+    found = idx.page(text, kinds or None, (page - 1) * PAGE_SIZE, PAGE_SIZE) if text else None
+    total = found.total if found else 0
+    facets = found.facets if found else {}
+    exact = found.exact if found else True
+    labels = label_table(idx, found.hits) if found else LabelTable()
+    shown = [describe_hit(h, labels) for h in found.hits] if found else []
+    if wants_json:
+        # exact=false: a count stopped at the cap (total and facets are lower bounds) on a very common word.
+        response = jsonify(query=text, kinds=kinds, page=page, pageSize=PAGE_SIZE, total=total, exact=exact,
                            facets=facets, results=shown)
         response.headers["X-Data-Version"] = backend().version()
         response.vary.add("Accept")
@@ -195,7 +213,7 @@ def search() -> Response | str:
     facet_list = sorted(facets.items(), key=lambda kv: (-kv[1], kv[0]))
     html = render_template("search.html", q=text, kinds=kinds, page=page, total=total, results=shown,
                            facets=facet_list, kind_label=kind_label, page_size=PAGE_SIZE,
-                           has_next=page * PAGE_SIZE < total)
+                           has_next=page * PAGE_SIZE < total, exact=exact)
     response = Response(html, mimetype="text/html")
     response.vary.add("Accept")
     return response
@@ -207,7 +225,7 @@ def suggest() -> Response:
     text = _query_arg()
     limit = _int_arg("limit", 8, 1, MAX_SUGGEST)
     kinds = _kinds_arg() or None
-    found = suggestions(text, limit, kinds, exclude=() if kinds else SUGGEST_EXCLUDES) if text else []
+    found = find(text, limit, kinds, exclude=() if kinds else SUGGEST_EXCLUDES) if text else []
     response = jsonify(query=text, suggestions=found)
     response.headers["X-Data-Version"] = backend().version()
     response.headers["Cache-Control"] = "public, max-age=60"

@@ -111,3 +111,146 @@ def test_kind_filter_and_empty_queries(small: SearchIndex):
     assert {h.kind for h in small.search("dyzo", kinds=["excerpt"])} == {"excerpt"}
     assert small.search("") == [] and small.search("!!!") == []
     assert small.kinds["organisation"] == 4
+
+
+# -- the index file at scale: bounded reads give the same answers as scoring every text -------------------------
+
+WORDS_NL = ("Klimaat", "Energie", "Haven", "Zorg", "Chemie", "Water", "Bouw", "Media", "Centrum", "Klimaatsteun")
+SUFFIXES = ("vzw", "nv", "bv", "Vlaanderen", "Centrum", "Netwerk")
+PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+def corpus(size: int = 2500) -> list[tuple[str, str, str, str]]:
+    """Synthetic labels and quotes shaped like the benchmark graph's (many near-ties of score)."""
+    import random
+
+    rng = random.Random(20240429)
+    out = []
+    names = []
+    for i in range(size):
+        word, suffix = rng.choice(WORDS_NL), rng.choice(SUFFIXES)
+        name = f"{word} {suffix} {i}"
+        names.append(name)
+        org = BASE + f"id/organisation/o{i}"
+        out += [(org, name, "nl", PREF), (org, name, "nl", LABEL), (org, f"{word}-{suffix} {i}", "en", LABEL)]
+        if i % 3 == 0:
+            out.append((org, f"{word[:3].upper()}{i}", "", ALT))
+        if i % 5 == 0:
+            out.append((BASE + f"id/instrument/i{i}", f"{word}steun {i}", "nl", LABEL))
+    for n in range(size * 2):
+        funder, recipient = rng.choice(names[:40]), rng.choice(names)
+        amount = f"{rng.randrange(1000, 5_000_000):,}".replace(",", ".")
+        year = rng.choice((2021, 2022, 2023))
+        out.append((BASE + f"id/funding-flow/f{n}", f"{funder} → {recipient}: {amount} euro ({year}, betaald)", "nl",
+                    LABEL))
+        out.append((BASE + f"id/excerpt/doc/{n}-{n}-x", f"{recipient}: {amount} euro", "", QUOTE))
+    return out
+
+
+def reference(texts: list[tuple[str, str, str, str]], query: str, kinds: set[str] | None = None
+              ) -> dict[str, float]:
+    """Best score per resource, by scoring every text straight from the rules (no index)."""
+    from server.search_index import KIND_BONUS, allowed_typos
+
+    norm = normalise(query)
+    words = norm.split()
+    compact = norm.replace(" ", "")
+    vocabulary = {w for _, text, _, _ in texts for w in normalise(text).split()}
+    good, fuzzy = [], []
+    for i, word in enumerate(words):
+        prefix_ok = i == len(words) - 1 or len(word) >= 4
+        good.append({v for v in vocabulary if v == word or (prefix_ok and v.startswith(word))})
+        limit = allowed_typos(word)
+        fuzzy.append({v for v in vocabulary if limit and damerau(word, v, limit) <= limit})
+    best: dict[str, float] = {}
+    for iri, text, _, predicate in texts:
+        kind = kind_of(iri, BASE)
+        if kinds and kind not in kinds:
+            continue
+        tnorm = normalise(text)
+        twords = set(tnorm.split())
+        tcompact = tnorm.replace(" ", "")
+        by_words = all(twords & (g | f) for g, f in zip(good, fuzzy, strict=True))
+        by_compact = len(compact) >= 4 and tcompact.startswith(compact)
+        if not (by_words or by_compact):
+            continue
+        if tcompact == compact:
+            tier = EXACT
+        elif tnorm.startswith(norm) or (len(compact) >= 3 and tcompact.startswith(compact)):
+            tier = PREFIX
+        elif all(twords & g for g in good):
+            tier = WORDS
+        else:
+            tier = FUZZY
+        score = tier * 100 + KIND_BONUS.get(kind, 20) - min(len(tnorm), 200) / 20
+        if predicate.endswith("altLabel"):
+            score -= 1
+        if tier <= WORDS:
+            n = tnorm.count(" ") + 1
+            score += 10 * min(len(words), n) / n
+        best[iri] = max(best.get(iri, score), score)
+    return best
+
+
+@pytest.fixture(scope="module")
+def big() -> tuple[SearchIndex, list[tuple[str, str, str, str]]]:
+    texts = corpus()
+    return SearchIndex.build(texts, BASE), texts
+
+
+QUERIES = ["klimaat", "klimat", "klim", "k", "klimaat centrum", "centrum", "1136", "113", "euro", "klimaatcentrum",
+           "steun", "vzw 12", "zorg", "2022", "energie netwerk 1", "betaald", "klimaatvzw"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("kinds", [None, ["excerpt"], ["organisation", "instrument"]])
+def test_bounded_reads_rank_like_scoring_every_text(big, monkeypatch: pytest.MonkeyPatch, query: str, kinds):
+    import server.search_index as module
+
+    index, texts = big
+    # Two candidates per source at first: every query needs several rounds of reading more.
+    monkeypatch.setattr(module, "FIRST_CANDIDATES", 2)
+    monkeypatch.setattr(module, "COUNT_CAP", 10**9)
+    expected = reference(texts, query, set(kinds) if kinds else None)
+    ranked = sorted(expected.values(), reverse=True)
+    for page in (1, 2, 5):
+        got = index.page(query, kinds, (page - 1) * 20, 20)
+        assert got.exact
+        assert got.total == len(expected)
+        want = ranked[(page - 1) * 20: page * 20]
+        assert [round(h.score, 9) for h in got.hits] == [round(s, 9) for s in want], (query, page)
+        assert all(round(expected[h.iri], 9) == round(h.score, 9) for h in got.hits)
+    if kinds is None:  # facets count every kind, whatever the filter
+        facets: dict[str, int] = {}
+        for iri in expected:
+            facets[kind_of(iri, BASE)] = facets.get(kind_of(iri, BASE), 0) + 1
+        assert index.page(query, ["excerpt"], 0, 1).facets == facets
+
+
+def test_counts_past_the_cap_are_lower_bounds(big, monkeypatch: pytest.MonkeyPatch):
+    import server.search_index as module
+
+    index, texts = big
+    monkeypatch.setattr(module, "COUNT_CAP", 100)
+    expected = reference(texts, "euro")
+    got = index.page("euro", None, 0, 20)
+    assert not got.exact
+    truth: dict[str, int] = {}
+    for iri in expected:
+        truth[kind_of(iri, BASE)] = truth.get(kind_of(iri, BASE), 0) + 1
+    assert 100 <= got.total < len(expected)
+    assert all(0 < got.facets[k] <= n for k, n in truth.items())
+    # The hits themselves are still the best ones.
+    assert [round(h.score, 9) for h in got.hits] == [round(s, 9) for s in sorted(expected.values(), reverse=True)[:20]]
+
+
+def test_labels_keep_every_text_of_a_resource(big):
+    index, _ = big
+    labels = index.labels([BASE + "id/organisation/o3", BASE + "id/organisation/nobody"])
+    assert set(labels) == {BASE + "id/organisation/o3"}
+    predicates = [p for _, _, p in labels[BASE + "id/organisation/o3"]]
+    assert predicates.count(LABEL) == 2 and PREF in predicates and ALT in predicates
+
+
+def test_a_kind_this_version_lacks_selects_nothing(small: SearchIndex):
+    assert small.page("dyzo", ["person"]).hits == [] and small.page("dyzo", ["person"]).total == 0
