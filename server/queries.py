@@ -230,7 +230,11 @@ def entity_count(classes: tuple[str, ...]) -> int:
 
 def _of_class(iri: str, classes: tuple[str, ...]) -> bool:
     """True when ``iri`` is an entity of one of ``classes`` (one small query, no index needed)."""
-    rows = backend().select(ENTITY_TYPES_QUERY, {"entity": NamedNode(iri)})
+    try:
+        entity = NamedNode(iri)
+    except ValueError:  # not an IRI at all (a space, a quote, a '<'): names nothing
+        return False
+    rows = backend().select(ENTITY_TYPES_QUERY, {"entity": entity})
     return any(isinstance(row["class"], NamedNode) and row["class"].value in classes for row in rows)
 
 

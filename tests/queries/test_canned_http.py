@@ -73,6 +73,10 @@ def test_paging_with_links(live_server):
 @pytest.mark.parametrize("params, needle", [
     ({"year": "abc"}, "parameter year: expected a year"),
     ({"funder": "no-such-org"}, "no Organisation"),
+    # Paths and IRIs that are no IRI at all (a space, a quote, a '<') name nothing: a 400, never a 500.
+    ({"funder": "/id/organisation/a b"}, "parameter funder: no Organisation"),
+    ({"funder": "http://exa mple/x"}, "parameter funder: no Organisation"),
+    ({"recipient": 'id/"} <x>'}, "parameter recipient: no Organisation"),
     ({"colour": "red"}, "unknown parameter 'colour'; this query takes: funder, recipient, year, instrument, amountType"),
     ({"amountType": "stolen"}, "not one of the allowed values"),
     ({"_page": "0"}, "_page must be"),
