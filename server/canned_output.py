@@ -26,7 +26,7 @@ Labeller = Callable[[str], str]
 #: Most categories or slices a chart draws (a chart of thousands of bars helps nobody; the table has them all).
 MAX_CHART_POINTS = 400
 #: Most links a sankey diagram draws (each node takes a line of its own: more is unreadable).
-MAX_SANKEY_LINKS = 100
+MAX_SANKEY_LINKS = 40
 
 
 @dataclass(frozen=True)

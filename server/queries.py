@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -45,6 +46,7 @@ from server.canned_output import (
     cell_text,
     chart_data,
     csv_text,
+    format_number,
     json_rows,
     result_from_json,
     result_json,
@@ -687,12 +689,20 @@ def _html(query: CannedQuery, args: dict[str, list[str]], suffix: str | None) ->
                                   "cls": "num" if numeric else ("quote-cell" if long_text else "")})
             table.append(cells)
         chart = chart_for(query, bindings, version, result, lang)
+        chart_note = None
+        if chart is not None:
+            shown = len(chart.get("links") or chart.get("data") or chart.get("categories") or ())
+            if chart["total"] > shown:
+                key = {"sankey": "queries.chart-links", "pie": "queries.chart-slices"}.get(chart["type"],
+                                                                                         "queries.chart-categories")
+                chart_note = i18n.t(key).format(shown=_count(shown, lang), total=_count(chart["total"], lang))
         downloads = [(fmt, _url(query.name, fmt, _page=None, _size="max", _format=None))
                      for fmt in ("csv", "json", "srj")]
         context.update(
             result=result, table=table, total=total, page=page, pages=pages, size=size, links=links,
-            first_row=min(total, (page - 1) * size + 1), last_row=min(total, page * size),
-            chart=chart, downloads=downloads,
+            shown=i18n.t("queries.shown").format(first=_count(min(total, (page - 1) * size + 1), lang),
+                                                 last=_count(min(total, page * size), lang), total=_count(total, lang)),
+            chart=chart, chart_note=chart_note, downloads=downloads,
             editor_url=_editor_url(query, bindings),
             bound=[(name, str(term)) for name, term in bindings.items()],
             headings=[c.label.get(lang) for c in result.columns],
@@ -703,6 +713,11 @@ def _html(query: CannedQuery, args: dict[str, list[str]], suffix: str | None) ->
     if status != 200:
         return response
     return _finish(response, version, context["result"], links)
+
+
+def _count(number: int, lang: str) -> str:
+    """A count as a reader writes it: 3.822 (nl), 3,822 (en)."""
+    return format_number(Decimal(number), lang)
 
 
 def query_names() -> Iterable[str]:
