@@ -11,6 +11,7 @@ answer 503 with ``Retry-After``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -18,6 +19,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from server import i18n
 from server.errors import BadRequest
 from server.labels import LabelTable
+from server.pagecache import page_cache
 from server.search_index import Hit, SearchIndex, normalise
 from server.search_store import IndexNotReady, current
 from server.store import backend, settings
@@ -189,32 +191,52 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
+def _cached(version: str, key: tuple, make: Callable[[], bytes]) -> bytes:
+    """The body for ``key`` from the per-process page cache, made (and kept) on a miss.
+
+    Repeated searches (the popular words, the autocomplete's first letters) are answered without reading
+    the index; keys carry the data version and the language, so nothing stale or in the wrong language
+    is served.
+    """
+    cache = page_cache()
+    full = ("search", version, i18n.current(), *key)
+    body = cache.get(full)
+    if body is None:
+        body = make()
+        cache.put(full, body, len(body))
+    return body
+
+
 @bp.get("/search")
-def search() -> Response | str:
+def search() -> Response:
     """Search labels and quotes; ranked, with kind filters and paging (HTML or JSON)."""
     text = _query_arg()
     kinds = _kinds_arg()
     page = _int_arg("page", 1, 1, 10000)
     wants_json = _wants_json()
-    idx = index()
-    found = idx.page(text, kinds or None, (page - 1) * PAGE_SIZE, PAGE_SIZE) if text else None
-    total = found.total if found else 0
-    facets = found.facets if found else {}
-    exact = found.exact if found else True
-    labels = label_table(idx, found.hits) if found else LabelTable()
-    shown = [describe_hit(h, labels) for h in found.hits] if found else []
+    version = backend().version()
+
+    def make() -> bytes:
+        idx = index()
+        found = idx.page(text, kinds or None, (page - 1) * PAGE_SIZE, PAGE_SIZE) if text else None
+        total = found.total if found else 0
+        facets = found.facets if found else {}
+        exact = found.exact if found else True
+        labels = label_table(idx, found.hits) if found else LabelTable()
+        shown = [describe_hit(h, labels) for h in found.hits] if found else []
+        if wants_json:
+            # exact=false: a count stopped at the cap (total and facets are lower bounds) on a very common word.
+            return jsonify(query=text, kinds=kinds, page=page, pageSize=PAGE_SIZE, total=total, exact=exact,
+                           facets=facets, results=shown).get_data()
+        facet_list = sorted(facets.items(), key=lambda kv: (-kv[1], kv[0]))
+        return render_template("search.html", q=text, kinds=kinds, page=page, total=total, results=shown,
+                               facets=facet_list, kind_label=kind_label, page_size=PAGE_SIZE,
+                               has_next=page * PAGE_SIZE < total, exact=exact).encode()
+
+    body = _cached(version, ("json" if wants_json else "html", text, tuple(kinds), page), make)
+    response = Response(body, mimetype="application/json" if wants_json else "text/html")
     if wants_json:
-        # exact=false: a count stopped at the cap (total and facets are lower bounds) on a very common word.
-        response = jsonify(query=text, kinds=kinds, page=page, pageSize=PAGE_SIZE, total=total, exact=exact,
-                           facets=facets, results=shown)
-        response.headers["X-Data-Version"] = backend().version()
-        response.vary.add("Accept")
-        return response
-    facet_list = sorted(facets.items(), key=lambda kv: (-kv[1], kv[0]))
-    html = render_template("search.html", q=text, kinds=kinds, page=page, total=total, results=shown,
-                           facets=facet_list, kind_label=kind_label, page_size=PAGE_SIZE,
-                           has_next=page * PAGE_SIZE < total, exact=exact)
-    response = Response(html, mimetype="text/html")
+        response.headers["X-Data-Version"] = version
     response.vary.add("Accept")
     return response
 
@@ -225,9 +247,15 @@ def suggest() -> Response:
     text = _query_arg()
     limit = _int_arg("limit", 8, 1, MAX_SUGGEST)
     kinds = _kinds_arg() or None
-    found = find(text, limit, kinds, exclude=() if kinds else SUGGEST_EXCLUDES) if text else []
-    response = jsonify(query=text, suggestions=found)
-    response.headers["X-Data-Version"] = backend().version()
+    version = backend().version()
+
+    def make() -> bytes:
+        found = find(text, limit, kinds, exclude=() if kinds else SUGGEST_EXCLUDES) if text else []
+        return jsonify(query=text, suggestions=found).get_data()
+
+    response = Response(_cached(version, ("suggest", text, limit, tuple(kinds or ())), make),
+                        mimetype="application/json")
+    response.headers["X-Data-Version"] = version
     response.headers["Cache-Control"] = "public, max-age=60"
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")

@@ -507,8 +507,8 @@ class SearchIndex:
             per_kind, counted = self._count(plan, found)
             exact = exact and counted
         segments = sorted(self.kind_names if wanted is None else wanted)
-        if per_kind is not None:
-            segments = [k for k in segments if per_kind.get(k)]
+        present = set(per_kind) if per_kind is not None else self._present(plan, segments)
+        segments = [k for k in segments if k in present and (per_kind is None or per_kind[k])]
         hits: list[Hit] = []
         if limit > 0 and (segments or compact):
             ranked, ordered = self._rank(plan, segments, wanted, offset + limit, compact)
@@ -636,6 +636,24 @@ class SearchIndex:
                 f"SELECT id FROM texts WHERE norm IS NOT NULL AND {HEAD_SQL} >= ? AND {HEAD_SQL} < ? LIMIT ?",
                 (plan.compact, _after(plan.compact), MAX_COMPACT_ONLY + 1))]
         return sorted(set(ids))[:MAX_COMPACT_ONLY + 1]
+
+    def _present(self, plan: _Plan, kinds: Sequence[int]) -> set[int]:
+        """Which of ``kinds`` have a text matching the words: one short read per kind that has one."""
+        db = self._db()
+        found: set[int] = set()
+        wanted = sorted(kinds)
+        start = 0
+        while plan.match is not None and wanted:
+            row = db.execute("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? ORDER BY rowid LIMIT 1",
+                             (plan.match, max(start, wanted[0] << KIND_SHIFT))).fetchone()
+            if row is None:
+                break
+            kind = row[0] >> KIND_SHIFT
+            if kind in kinds:
+                found.add(kind)
+            start = (kind + 1) << KIND_SHIFT
+            wanted = [k for k in wanted if k > kind]
+        return found
 
     def _count(self, plan: _Plan, compact: list[int]) -> tuple[dict[int, int], bool]:
         """Matching resources per kind id, and whether every count is exact (not stopped at the cap)."""
