@@ -8,7 +8,7 @@ Matching (unchanged since the in-memory index this replaces):
 * every query word must match a word of the text: exactly, as a prefix (the last word always, others
   from 4 letters), or fuzzily: within an edit distance (Damerau-Levenshtein, 1 for words of 4-7
   characters, 2 from 8, none for shorter) of an indexed word; the words one edit away are looked up
-  directly, for two edits a trigram table proposes candidates that the edit distance confirms.
+  directly, for two edits trigrams propose candidates that the edit distance confirms.
 
 Results are ranked by match tier (exact > prefix > all words > fuzzy), then kind (organisations and
 instruments before other entities, then facts), then shorter labels first; source excerpts (quotes)
@@ -21,14 +21,14 @@ Storage, built once per data version and read by every worker process (``server/
   tier (static score: kind bonus, length, alternative name; plus the words bonus); ``static_after`` and
   ``words_after`` are the highest static score, and static score plus one-word bonus, of any text of
   this resource or of one ranked after it in its kind: the bounds of every text not yet read;
-* ``texts(id, text, lang, pred, norm)``: ``id = resource << 16 | n``; ``norm`` is NULL for a text
+* ``texts(id, text, lang, pred, norm, static)``: ``id = resource << 16 | n``; ``norm`` is NULL for a text
   that normalises like another text of the same resource (kept for labels, not searched); an index on
   (first word, text without spaces) answers exact matches and matches typed without spaces;
 * ``fts``: an FTS5 index of the normalised texts (first word, other words) with ``rowid = texts.id``,
   so each kind is one contiguous rowid range, best first: facet counts are one grouped count, and the
   best candidates of a kind are its first matching rowids, found without reading the others; ``heads``
-  indexes the first words alone (a one-word query's texts that start with it, found without reading
-  every text that merely contains it);
+  indexes the first words alone, per kind in static order (a one-word query's texts that start with
+  it, best first, without reading every text that merely contains it);
 * ``words`` and ``grams(gram, len, word)``: the indexed words and their trigrams, for prefixes and typos.
 
 A query reads a bounded number of candidates (exact matches, and per kind the first texts starting
@@ -75,7 +75,7 @@ DEFAULT_BONUS = 20
 WORDS_BONUS = 10
 
 #: Version of the file layout; a file of another version is rebuilt.
-SCHEMA = 5
+SCHEMA = 6
 KIND_SHIFT = 52
 RESOURCE_SHIFT = 16
 MAX_KINDS = 1 << (63 - KIND_SHIFT)
@@ -173,6 +173,11 @@ def _one_edit(word: str) -> set[str]:
     out |= {a + c + b for a, b in splits for c in _ALPHABET}
     out.discard(word)
     return out
+
+
+def _transpositions(word: str) -> set[str]:
+    """Every word one transposition of neighbours away from ``word``."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)} - {word}
 
 
 def static_score(kind: str, norm: str, predicate: str) -> float:
@@ -277,12 +282,12 @@ def _write(db: sqlite3.Connection, texts: Iterable[tuple[str, str, str, str]], b
         CREATE TABLE predicates(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
         CREATE TABLE resources(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, static_after REAL, words_after REAL);
         CREATE TABLE texts(id INTEGER PRIMARY KEY, text TEXT NOT NULL, lang TEXT NOT NULL, pred INTEGER NOT NULL,
-                           norm TEXT);
+                           norm TEXT, static REAL);
         CREATE TABLE words(word TEXT PRIMARY KEY, texts INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE grams(gram TEXT, len INTEGER, word TEXT, PRIMARY KEY (gram, len, word)) WITHOUT ROWID;
         CREATE VIRTUAL TABLE fts USING fts5(head, rest, content='', columnsize=0, detail=column,
                                             tokenize='ascii', prefix='1 2 3');
-        CREATE VIRTUAL TABLE heads USING fts5(head, content='', columnsize=0, detail=none, tokenize='ascii',
+        CREATE VIRTUAL TABLE heads USING fts5(head, tid UNINDEXED, columnsize=0, detail=none, tokenize='ascii',
                                               prefix='1 2 3');
         CREATE TABLE scratch.raw(iri TEXT, kind TEXT, pred INTEGER, lang TEXT, text TEXT, norm TEXT, static REAL);
     """)
@@ -332,10 +337,11 @@ def _write(db: sqlite3.Connection, texts: Iterable[tuple[str, str, str, str]], b
                  (raw.norm != '' AND ROW_NUMBER() OVER (PARTITION BY raw.iri, raw.norm
                                                         ORDER BY raw.pred, raw.rowid) = 1) AS searched
           FROM scratch.raw;
-        INSERT INTO texts(id, text, lang, pred, norm)
-          SELECT (res << {RESOURCE_SHIFT}) | n, text, lang, pred, CASE WHEN searched THEN norm END
+        INSERT INTO texts(id, text, lang, pred, norm, static)
+          SELECT (res << {RESOURCE_SHIFT}) | n, text, lang, pred, CASE WHEN searched THEN norm END,
+                 CASE WHEN searched THEN static END
           FROM (SELECT resources.id AS res, m.text AS text, m.lang AS lang, m.pred AS pred, m.norm AS norm,
-                       m.searched AS searched,
+                       m.searched AS searched, m.static AS static,
                        ROW_NUMBER() OVER (PARTITION BY m.iri ORDER BY m.searched DESC, m.static DESC, m.pred, m.rid)
                          - 1 AS n
                 FROM scratch.marked AS m JOIN resources ON resources.iri = m.iri)
@@ -345,7 +351,12 @@ def _write(db: sqlite3.Connection, texts: Iterable[tuple[str, str, str, str]], b
         INSERT INTO fts(rowid, head, rest)
           SELECT id, {HEAD_SQL}, substr(norm, instr(norm || ' ', ' ') + 1) FROM texts WHERE norm IS NOT NULL;
         INSERT INTO fts(fts) VALUES ('optimize');
-        INSERT INTO heads(rowid, head) SELECT id, {HEAD_SQL} FROM texts WHERE norm IS NOT NULL;
+        -- First words per kind in static order (not resource order): the prefix tier's own order.
+        INSERT INTO heads(rowid, head, tid)
+          SELECT ((id >> {KIND_SHIFT}) << {KIND_SHIFT})
+                   | (ROW_NUMBER() OVER (PARTITION BY id >> {KIND_SHIFT} ORDER BY static DESC, norm, id) - 1),
+                 {HEAD_SQL}, id
+          FROM texts WHERE norm IS NOT NULL ORDER BY 1;
         INSERT INTO heads(heads) VALUES ('optimize');
         CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, fts, row);
     """)
@@ -599,18 +610,28 @@ class SearchIndex:
                 found += [(1, w) for (w,) in db.execute(
                     f"SELECT word FROM words WHERE word IN ({','.join('?' * len(chunk))})", chunk)]
         else:
-            grams = sorted(trigrams(word))
-            # An edit changes at most four trigrams (a transposition of neighbours; three for the others):
-            # fewer shared ones cannot be within the limit.
-            needed = max(1, len(grams) - 4 * limit)
-            rows = db.execute(
-                f"SELECT word FROM grams WHERE gram IN ({','.join('?' * len(grams))}) AND len BETWEEN ? AND ? "
-                "GROUP BY word HAVING count(*) >= ?", (*grams, len(word) - limit, len(word) + limit, needed))
-            for (candidate,) in rows:
-                if candidate != word:
-                    distance = damerau(word, candidate, limit)
-                    if distance <= limit:
-                        found.append((distance, candidate))
+            # Two edits: words sharing enough trigrams. An insertion, deletion or substitution changes at
+            # most three trigrams, a transposition of neighbours four; so transpositions are undone first:
+            # the word itself (no transposition), each word one transposition away (one edit left), and
+            # every word two transpositions away, looked up as such.
+            swapped = _transpositions(word)
+            probes = [(word, 3 * limit)] + [(t, 3 * (limit - 1)) for t in sorted(swapped)]
+            candidates: set[str] = set()
+            for probe, slack in probes:
+                grams = sorted(trigrams(probe))
+                candidates.update(w for (w,) in db.execute(
+                    f"SELECT word FROM grams WHERE gram IN ({','.join('?' * len(grams))}) AND len BETWEEN ? AND ? "
+                    "GROUP BY word HAVING count(*) >= ?",
+                    (*grams, len(word) - limit, len(word) + limit, max(1, len(grams) - slack))))
+            twice = sorted({t2 for t in swapped for t2 in _transpositions(t)} - {word})
+            for start in range(0, len(twice), 900):
+                chunk = twice[start:start + 900]
+                candidates.update(w for (w,) in db.execute(
+                    f"SELECT word FROM words WHERE word IN ({','.join('?' * len(chunk))})", chunk))
+            for candidate in candidates - {word}:
+                distance = damerau(word, candidate, limit)
+                if distance <= limit:
+                    found.append((distance, candidate))
         found.sort()
         return [candidate for _, candidate in found[:MAX_FUZZY_WORDS]]
 
@@ -766,8 +787,9 @@ class SearchIndex:
         score, rank = -threshold[0], threshold[1]
         if bound != score:
             return bound < score
-        # A tie of score is broken by texts.id, and unread texts come after every text read.
-        return source.next_id > rank
+        # A tie of score is broken by texts.id; unread texts of a source read in texts.id order come after
+        # every text read (the first words are read in another order: they must fall below).
+        return source.table == "fts" and source.next_id > rank
 
     def _read(self, plan: _Plan, source: _Source, wanted: set[int] | None) -> list[int]:
         """The next ids of ``source`` up to its limit; notes whether more may follow and their bound."""
@@ -783,9 +805,20 @@ class SearchIndex:
             if rows:
                 source.next_id = rows[-1][0] + 1
             return ids
+        if source.table == "heads":
+            rows = db.execute(
+                "SELECT heads.rowid, heads.tid, texts.static FROM heads JOIN texts ON texts.id = heads.tid "
+                "WHERE heads MATCH ? AND heads.rowid >= ? AND heads.rowid < ? ORDER BY heads.rowid LIMIT ?",
+                (source.match, source.next_id, (source.kind + 1) << KIND_SHIFT, want)).fetchall()
+            source.read += len(rows)
+            source.capped = len(rows) >= want
+            if rows:
+                source.next_id = rows[-1][0] + 1
+                source.bound_static = rows[-1][2]  # static order: nothing unread scores higher
+            return [row[1] for row in rows]
         rows = db.execute(
-            f"SELECT rowid FROM {source.table} WHERE {source.table} MATCH ? AND rowid >= ? AND rowid < ? "
-            "ORDER BY rowid LIMIT ?", (source.match, source.next_id, (source.kind + 1) << KIND_SHIFT, want)).fetchall()
+            "SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid LIMIT ?",
+            (source.match, source.next_id, (source.kind + 1) << KIND_SHIFT, want)).fetchall()
         ids = [row[0] for row in rows]
         source.read += len(ids)
         source.capped = len(ids) >= want

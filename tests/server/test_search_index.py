@@ -254,3 +254,24 @@ def test_labels_keep_every_text_of_a_resource(big):
 
 def test_a_kind_this_version_lacks_selects_nothing(small: SearchIndex):
     assert small.page("dyzo", ["person"]).hits == [] and small.page("dyzo", ["person"]).total == 0
+
+
+def test_typo_candidates_are_every_indexed_word_within_the_distance():
+    import itertools
+
+    base = ["portefeuille", "ondernemen", "innoveren", "agentschap", "1136", "klimaat", "vlaio"]
+    variants = set(base)
+    for word in base:  # every word one or two edits (transpositions included) away, and some further
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+        variants |= swaps | {s[:i] + s[i + 1] + s[i] + s[i + 2:] for s in swaps for i in range(len(s) - 1)}
+        variants |= {word[:i] + word[i + 1:] for i in range(len(word))}
+        variants |= {word[:i] + "x" + word[i + 1:] for i in range(len(word))}
+        variants |= {"".join(p) for p in itertools.islice(itertools.permutations(word[:6]), 40)}
+    texts = [(BASE + f"id/organisation/v{n}", v, "", LABEL) for n, v in enumerate(sorted(variants))]
+    index = SearchIndex.build(texts, BASE)
+    from server.search_index import allowed_typos
+
+    for query in [*base, "portefeulile", "otrpefeuille", "agnetschpa", "inovreen"]:
+        limit = allowed_typos(query)
+        expected = {v for v in variants if v != query and damerau(query, v, limit) <= limit} if limit else set()
+        assert set(index._fuzzy(query)) == expected, query
