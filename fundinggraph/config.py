@@ -78,7 +78,8 @@ class Settings:
     cache_entries: int = 2048
     #: Largest response the cache keeps, in bytes.
     cache_max_bytes: int = 2_000_000
-    #: Total bytes of responses the per-process SPARQL result cache keeps.
+    #: Total bytes of responses the per-process SPARQL result cache keeps (and, separately, of canned
+    #: query results: each of the two caches is bounded by this).
     cache_total_bytes: int = 64_000_000
     #: Validate the graph against the SHACL shapes when loading (false only for benchmarks of raw load speed).
     validate: bool = True
