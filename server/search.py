@@ -222,16 +222,17 @@ def search() -> Response:
         total = found.total if found else 0
         facets = found.facets if found else {}
         exact = found.exact if found else True
+        at_least = sorted(found.at_least) if found else []
         labels = label_table(idx, found.hits) if found else LabelTable()
         shown = [describe_hit(h, labels) for h in found.hits] if found else []
         if wants_json:
-            # exact=false: a count stopped at the cap (total and facets are lower bounds) on a very common word.
+            # A very common word: counting stops (exact=false; atLeast: the kinds whose count is a lower bound).
             return jsonify(query=text, kinds=kinds, page=page, pageSize=PAGE_SIZE, total=total, exact=exact,
-                           facets=facets, results=shown).get_data()
+                           atLeast=at_least, facets=facets, results=shown).get_data()
         facet_list = sorted(facets.items(), key=lambda kv: (-kv[1], kv[0]))
         return render_template("search.html", q=text, kinds=kinds, page=page, total=total, results=shown,
                                facets=facet_list, kind_label=kind_label, page_size=PAGE_SIZE,
-                               has_next=page * PAGE_SIZE < total, exact=exact).encode()
+                               has_next=page * PAGE_SIZE < total, exact=exact, at_least=at_least).encode()
 
     body = _cached(version, ("json" if wants_json else "html", text, tuple(kinds), page), make)
     response = Response(body, mimetype="application/json" if wants_json else "text/html")

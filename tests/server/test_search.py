@@ -122,3 +122,19 @@ def test_the_api_is_open_to_other_origins(live_server: str):
                             timeout=10)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["X-Data-Version"]
+
+
+def test_counts_of_a_very_common_word_say_at_least(client, monkeypatch):
+    import server.search_index as module
+
+    monkeypatch.setattr(module, "COUNT_CAP", 5)  # the real graph has no word common enough for the real cap
+    body = client.get("/search?q=Kmo&format=json").get_json()
+    assert body["exact"] is False and body["atLeast"]
+    assert all(body["facets"][k] >= 1 for k in body["atLeast"])
+    page = client.get("/search?q=Kmo+", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "minstens" in page or "at least" in page
+    kind = body["atLeast"][0]
+    assert f"({body['facets'][kind]}+)" in page
+    monkeypatch.undo()
+    exact = client.get("/search?q=DYZO&format=json").get_json()
+    assert exact["exact"] is True and exact["atLeast"] == []

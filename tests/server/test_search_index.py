@@ -240,6 +240,8 @@ def test_counts_past_the_cap_are_lower_bounds(big, monkeypatch: pytest.MonkeyPat
         truth[kind_of(iri, BASE)] = truth.get(kind_of(iri, BASE), 0) + 1
     assert 100 <= got.total < len(expected)
     assert all(0 < got.facets[k] <= n for k, n in truth.items())
+    assert got.at_least and all(got.facets[k] < truth[k] for k in got.at_least)
+    assert all(got.facets[k] == n for k, n in truth.items() if k not in got.at_least)
     # The hits themselves are still the best ones.
     assert [round(h.score, 9) for h in got.hits] == [round(s, 9) for s in sorted(expected.values(), reverse=True)[:20]]
 
