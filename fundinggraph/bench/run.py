@@ -308,11 +308,17 @@ def _page_latency(url: str, plan: Plan) -> dict[str, Any]:
     """Latency of a page or canned query at low concurrency (4 clients), after one unrecorded fetch."""
     import urllib.request
 
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/html"}), timeout=120):
-            pass
-    except urllib.error.HTTPError as exc:
-        return {"ok": False, "problem": f"HTTP {exc.code}"}
+    # A 503 with Retry-After is a per-version index still being built (search at 5M: about a minute and a
+    # half, once per data version): wait for it, as a client would, before measuring.
+    deadline = time.monotonic() + 600
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/html"}), timeout=120):
+                break
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or "Retry-After" not in exc.headers or time.monotonic() > deadline:
+                return {"ok": False, "problem": f"HTTP {exc.code}"}
+            time.sleep(min(10, max(1, int(exc.headers["Retry-After"]))))
     result = loadgen.run_load(url, seconds=plan.page_seconds, connections=4, headers={"Accept": "text/html"})
     return {"ok": result.requests > 0 and result.non_2xx == 0 and result.errors == 0, **result.to_dict()}
 
