@@ -89,6 +89,9 @@ class Settings:
     queries_dir: Path = PROJECT_ROOT / "queries"
     #: Rows per page of a canned query result (``_size`` may ask for up to ``max_rows``).
     page_size: int = 100
+    #: Largest graph (triples) whose labels pages read all at once per process and version; above it
+    #: pages look labels up per resource (reading every label costs 48 s and ~1 GiB per worker at 5M).
+    label_table_max_triples: int = 1_000_000
     #: Directory of the search index files, one per data version (empty: ``<data_dir>/search``).
     search_dir: str = ""
     #: Seconds a search waits for the index of a new data version to be built before answering 503 with

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -164,9 +165,73 @@ def build_table() -> LabelTable:
     return table
 
 
+# Our own constant IRIs in the text; the subject is bound as an RDF term (and projected, so pyoxigraph
+# substitutes it).
+SUBJECT_LABELS_QUERY = (
+    "SELECT ?subject ?predicate ?label WHERE { ?subject ?predicate ?label . "
+    "FILTER(isLiteral(?label) && ?predicate IN ("
+    + ", ".join(f"<{p}>" for p in (*LABEL_PREDICATES, ALT_LABEL, QUOTE)) + ")) }"
+)
+SUBJECT_TYPES_QUERY = "SELECT ?subject ?class WHERE { ?subject a ?class . FILTER(isIRI(?class)) }"
+
+
+class _OnDemand(dict):
+    """A dict that fills a missing IRI's entry by asking the store, once (``fetch`` stores the entry)."""
+
+    def __init__(self, fetch: Callable[[str], None]):
+        super().__init__()
+        self._fetch = fetch
+
+    def get(self, key, default=None):  # type: ignore[override]
+        if key not in self:
+            self._fetch(key)
+        return super().get(key, default)
+
+
+class OnDemandLabelTable(LabelTable):
+    """A label table that reads the labels and types of a resource the first time a page asks for them.
+
+    Same choices as :class:`LabelTable` (it is one); used above ``label_table_max_triples``, where reading
+    every label of the graph up front costs more than a page can wait. Entries only grow, per version.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(labels=_OnDemand(self._fetch), types=_OnDemand(self._fetch))
+
+    def _fetch(self, iri: str) -> None:
+        labels: list[tuple[str, str, str]] = []
+        types: list[str] = []
+        try:
+            subject = NamedNode(iri)
+        except (TypeError, ValueError):
+            subject = None  # not an IRI: no labels, the fallback names it
+        if subject is not None:
+            store = backend()
+            for row in store.select(SUBJECT_LABELS_QUERY, {"subject": subject}):
+                literal, predicate = row["label"], row["predicate"]
+                if isinstance(literal, Literal) and predicate is not None:
+                    labels.append((literal.value, literal.language or "", predicate.value))
+            types = [row["class"].value for row in store.select(SUBJECT_TYPES_QUERY, {"subject": subject})
+                     if row["class"] is not None]
+        # One assignment each: a concurrent fetch of the same IRI writes equal lists, never doubles them.
+        dict.__setitem__(self.labels, iri, labels)
+        dict.__setitem__(self.types, iri, types)
+
+
 def table() -> LabelTable:
-    """The label table of the data version being served (built once per process and version)."""
-    return per_version("labels", backend().version(), build_table)
+    """The label table of the data version being served (built once per process and version).
+
+    Read whole for graphs up to ``label_table_max_triples``; above it, filled per resource on demand.
+    """
+    from server.store import settings
+
+    def build() -> LabelTable:
+        # Counting is itself a scan at scale: done once per version, inside the build.
+        if backend().triple_count() > settings().label_table_max_triples:
+            return OnDemandLabelTable()
+        return build_table()
+
+    return per_version("labels", backend().version(), build)
 
 
 def label(iri: str | NamedNode, lang: str | None = None) -> str:
