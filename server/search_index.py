@@ -400,6 +400,8 @@ class _Plan:
     starts: str | None
     #: "Every word matches a word of the text, typos allowed" (every hit matches this).
     match: str | None
+    #: Per query word: the indexed words it matches exactly or as a prefix (``None``: too many to list).
+    good: list[frozenset[str] | None]
 
 
 #: Candidate sources of one kind, most specific first, with the best tier each can give beyond the ones
@@ -579,7 +581,8 @@ class SearchIndex:
             elif head:
                 starts = " AND ".join(["head : (" + " OR ".join(head) + ")"] +
                                       ["rest : (" + " OR ".join(g) + ")" for g in strict[1:]])
-        return _Plan(norm, words, norm.replace(" ", ""), prefix_ok, every(strict), starts, every(full))
+        good = [None if any(t.endswith("*") for t in g) else frozenset(t[1:-1] for t in g) for g in strict]
+        return _Plan(norm, words, norm.replace(" ", ""), prefix_ok, every(strict), starts, every(full), good)
 
     def _known(self, word: str) -> list[str]:
         """The FTS5 term of ``word`` if it is an indexed word."""
@@ -871,12 +874,14 @@ class SearchIndex:
         elif norm.startswith(plan.norm) or (len(plan.compact) >= 3 and compact.startswith(plan.compact)):
             tier = PREFIX
         else:
-            vocabulary = set(norm.split())
+            vocabulary = norm.split()
             tier = WORDS
-            for word, ok in zip(plan.words, plan.prefix_ok, strict=True):
-                if word in vocabulary:
-                    continue
-                if not (ok and any(w.startswith(word) for w in vocabulary)):
+            for word, ok, good in zip(plan.words, plan.prefix_ok, plan.good, strict=True):
+                if good is not None:
+                    matched = not good.isdisjoint(vocabulary)
+                else:
+                    matched = word in vocabulary or (ok and any(w.startswith(word) for w in vocabulary))
+                if not matched:
                     tier = FUZZY
                     break
         value = _static(self._bonus[tid >> KIND_SHIFT], len(norm), pred in self._alternative)
