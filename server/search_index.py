@@ -328,7 +328,8 @@ def _write(db: sqlite3.Connection, texts: Iterable[tuple[str, str, str, str]], b
                 FROM scratch.per)
           WINDOW after AS (PARTITION BY kind ORDER BY id DESC ROWS UNBOUNDED PRECEDING)
           ORDER BY id;
-        UPDATE kinds SET resources = (SELECT count(*) FROM scratch.per WHERE per.kind = kinds.id);
+        UPDATE kinds SET resources = counted.n
+          FROM (SELECT kind, count(*) AS n FROM scratch.per GROUP BY kind) AS counted WHERE counted.kind = kinds.id;
         CREATE UNIQUE INDEX resources_iri ON resources(iri);
         CREATE TABLE scratch.marked AS
           SELECT raw.rowid AS rid, raw.iri AS iri, raw.pred AS pred, raw.lang AS lang, raw.text AS text,
