@@ -88,9 +88,9 @@ PREFERRED_PREDICATES = (
     "http://www.w3.org/2004/02/skos/core#altLabel", VOCAB_BASE + "#quote",
 )
 
-#: Texts counted at a time; a kind still going on when they run out is counted as "at least" (a lower
-#: bound) and counting goes on with the next kind. Counting costs about 1 ms per 2,500 texts.
-COUNT_CAP = 1_000
+#: Texts counted per kind; a kind with more is counted as "at least" (a lower bound). Counting costs
+#: about 1 ms per 2,500 texts.
+COUNT_CAP = 2_500
 #: Candidates read per source in the first round; multiplied by 4 per extra round up to MAX_CANDIDATES.
 FIRST_CANDIDATES = 64
 MAX_CANDIDATES = 16_384
@@ -690,18 +690,20 @@ class SearchIndex:
         capped: set[int] = set()
         start = 0
         while plan.match is not None:
-            rows = db.execute(
-                "SELECT rowid >> ? AS k, count(DISTINCT rowid >> ?), count(*) FROM "
-                "(SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? ORDER BY rowid LIMIT ?) GROUP BY k",
-                (KIND_SHIFT, RESOURCE_SHIFT, plan.match, start, COUNT_CAP)).fetchall()
-            for kid, resources, _ in rows:
-                counts[kid] = resources
-            if sum(row[2] for row in rows) < COUNT_CAP:
+            # The next kind with a match, then its count over at most COUNT_CAP of its texts.
+            first = db.execute("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? ORDER BY rowid LIMIT 1",
+                               (plan.match, start)).fetchone()
+            if first is None:
                 break
-            # The last kind read may go on: its count is a lower bound; go on with the next kind.
-            last = max(row[0] for row in rows)
-            capped.add(last)
-            start = (last + 1) << KIND_SHIFT
+            kind = first[0] >> KIND_SHIFT
+            start = (kind + 1) << KIND_SHIFT
+            resources, texts = db.execute(
+                "SELECT count(DISTINCT rowid >> ?), count(*) FROM (SELECT rowid FROM fts WHERE fts MATCH ? "
+                "AND rowid >= ? AND rowid < ? ORDER BY rowid LIMIT ?)",
+                (RESOURCE_SHIFT, plan.match, first[0], start, COUNT_CAP)).fetchone()
+            counts[kind] = resources
+            if texts >= COUNT_CAP:
+                capped.add(kind)
         # Resources found only without spaces: none of their texts matches the words.
         for resource in dict.fromkeys(i >> RESOURCE_SHIFT for i in compact):
             low = resource << RESOURCE_SHIFT
