@@ -106,15 +106,13 @@ def publish_built(stores, store, *, force: bool, progress: Callable[[str], None]
     """
     import os
 
-    from pyoxigraph import RdfFormat
-
-    from fundinggraph.store.embedded import BUILDING_PREFIX
+    from fundinggraph.store.embedded import BUILDING_PREFIX, canonical_dump
 
     stores.stores_dir.mkdir(parents=True, exist_ok=True)
     dump = stores.stores_dir / f"{BUILDING_PREFIX}dump-{os.getpid()}.nq"
     try:
         progress("writing N-Quads for the store")
-        store.dump(str(dump), format=RdfFormat.N_QUADS)
+        dump.write_bytes(canonical_dump(store))
         return stores.publish(dump, force=force, progress=progress)
     finally:
         dump.unlink(missing_ok=True)

@@ -274,7 +274,7 @@ class _Handler:
         from pyoxigraph import RdfFormat, Store
 
         from fundinggraph.namespaces import PREFIXES
-        from fundinggraph.store.embedded import EmbeddedStores, LoadInProgress
+        from fundinggraph.store.embedded import EmbeddedStores, LoadInProgress, canonical_dump
 
         started = time.perf_counter()
         stores = EmbeddedStores(self.settings)
@@ -287,7 +287,7 @@ class _Handler:
                     work.bulk_load(source.dump(format=RdfFormat.N_QUADS), format=RdfFormat.N_QUADS)
                     del source
                 work.update(request["text"], base_iri=request.get("base_iri"), prefixes=PREFIXES)
-                published = stores.publish(work.dump(format=RdfFormat.N_QUADS))
+                published = stores.publish(canonical_dump(work))
         except LoadInProgress as exc:
             return _error("conflict", str(exc)), b""
         header = {"ok": True, "version": published.version, "unchanged": published.unchanged,

@@ -51,7 +51,7 @@ from requests.adapters import HTTPAdapter
 from fundinggraph.config import Settings
 from fundinggraph.namespaces import PREFIXES, XSD, sparql_prologue
 from fundinggraph.store.backend import Backend, Bindings, Row
-from fundinggraph.store.embedded import StoreError, content_hash
+from fundinggraph.store.embedded import StoreError, canonical_dump, content_hash
 from fundinggraph.store.execution import (
     Execution,
     QuerySyntaxError,
@@ -525,7 +525,7 @@ class RemoteBackend(Backend):
                 if any(True for _ in work.named_graphs()):
                     raise Unsupported("the remote backend serves the default graph only; an update that "
                                       "writes named graphs is not published")
-                published = stores.publish(work.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))
+                published = stores.publish(canonical_dump(work, RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))
         except RemoteLoadInProgress as exc:
             raise UpdateConflict(str(exc)) from None
         self._pointer = None
@@ -782,7 +782,7 @@ def publish_remote(settings: Settings, result, progress: Callable[[str], None], 
         report = check_shapes(result, progress)
         if not report.conforms:
             return EXIT_INVALID
-    ntriples = store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph())
+    ntriples = canonical_dump(store, RdfFormat.N_TRIPLES, from_graph=DefaultGraph())
     stores = RemoteStores(settings)
     try:
         with stores.lock(wait=wait):
