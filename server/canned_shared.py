@@ -1,4 +1,5 @@
-"""Canned query results shared by the worker processes of one machine, as files per data version.
+"""Canned query results (and rendered entity pages) shared by the worker processes of one machine, as
+files per data version.
 
 Each web worker has its own memory (:mod:`server.canned_cache`); without sharing, every worker computes
 every result once more after a start or a reload. At 5M triples that is seconds per result and worker,
@@ -131,3 +132,22 @@ class SharedResults:
             log.warning("canned result not shared: %s", exc.strerror)
             with contextlib.suppress(OSError):
                 temporary.unlink()
+
+
+SHARED_EXTENSION = "fundinggraph.canned-shared"
+
+
+def shared_results() -> SharedResults | None:
+    """The result files shared by this machine's workers for this store (``None`` when caching is off)."""
+    from flask import current_app
+
+    from server.store import settings
+
+    config = settings()
+    if config.cache_entries <= 0:
+        return None
+    shared = current_app.extensions.get(SHARED_EXTENSION)
+    if shared is None:
+        where = config.remote_query_url if config.backend == "remote" else str(Path(config.data_dir).resolve())
+        shared = current_app.extensions.setdefault(SHARED_EXTENSION, SharedResults(f"{config.backend}|{where}"))
+    return shared

@@ -11,6 +11,7 @@ See docs/PAGES.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
@@ -18,6 +19,7 @@ from pyoxigraph import NamedNode, serialize
 
 from fundinggraph.config import VOCAB_BASE
 from server import i18n
+from server.canned_shared import shared_results
 from server.describe import (
     DESCRIPTION_PREDICATES,
     DOCUMENT_FACTS,
@@ -241,10 +243,25 @@ def _html_response(iri: NamedNode, path: str, incoming: str | None, page: int) -
     key = ("html", backend().version(), iri.value, i18n.current(), incoming, page)
     html = cache.get(key)
     if html is None:
-        context = entity_context(iri, path, incoming, page)
-        html = render_template("entity.html", **context).encode("utf-8")
+        html = _shared_page(key, lambda: render_template("entity.html", **entity_context(iri, path, incoming, page)))
         cache.put(key, html, len(html))
     return Response(html, mimetype="text/html")
+
+
+def _shared_page(key: tuple, render: Callable[[], str]) -> bytes:
+    """A page rendered once per machine and data version: the first worker renders it, the others wait for
+    it and read its file (at 5M triples a busy funder's page takes ~1 s to render; without sharing each
+    worker pays that while the others serve)."""
+    shared = shared_results()
+    if shared is None:
+        return render().encode("utf-8")
+    with shared.claim(key[1], ("entity-page", *key)) as path:
+        text = shared.read(path) if path is not None else None
+        if text is None:
+            text = render()
+            if path is not None:
+                shared.write(path, text)
+    return text.encode("utf-8")
 
 
 def entity_context(iri: NamedNode, path: str, incoming: str | None, page: int) -> dict[str, Any]:

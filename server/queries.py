@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -53,7 +52,7 @@ from server.canned_output import (
     srj_text,
     visible_result,
 )
-from server.canned_shared import SharedResults
+from server.canned_shared import shared_results
 from server.errors import BadRequest, NotAcceptable, NotFound
 from server.labels import ALT_LABEL, LABEL_PREDICATES, QUOTE, LabelTable
 from server.pagecache import page_cache, per_version
@@ -63,7 +62,6 @@ from server.urls import page_url
 bp = Blueprint("queries", __name__)
 
 EXTENSION = "fundinggraph.queries"
-SHARED_EXTENSION = "fundinggraph.canned-shared"
 
 #: Representations by short name (``?_format=`` and URL suffix) and media type.
 MEDIA_TYPES = {
@@ -325,7 +323,7 @@ def run(query: CannedQuery, bindings: dict[str, NamedNode | Literal]) -> tuple[s
         return visible_result(query, names, [[row.get(n) for n in names] for row in rows[:limit]], truncated)
 
     def compute() -> tuple[Result, int]:
-        shared = _shared()
+        shared = shared_results()
         if shared is None:
             result = from_store()
             return result, _result_bytes(result)
@@ -341,18 +339,6 @@ def run(query: CannedQuery, bindings: dict[str, NamedNode | Literal]) -> tuple[s
         return result, _result_bytes(result)
 
     return version, result_cache().get_or_compute(key, compute)
-
-
-def _shared() -> SharedResults | None:
-    """The result files shared by this machine's workers for this store (``None`` when caching is off)."""
-    config = settings()
-    if config.cache_entries <= 0:
-        return None
-    shared = current_app.extensions.get(SHARED_EXTENSION)
-    if shared is None:
-        where = config.remote_query_url if config.backend == "remote" else str(Path(config.data_dir).resolve())
-        shared = current_app.extensions.setdefault(SHARED_EXTENSION, SharedResults(f"{config.backend}|{where}"))
-    return shared
 
 
 def chart_for(query: CannedQuery, bindings: dict[str, NamedNode | Literal], version: str, result: Result,

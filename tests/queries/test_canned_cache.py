@@ -16,8 +16,8 @@ from server import create_app
 from server.canned import bind
 from server.canned_cache import ResultCache
 from server.canned_output import result_from_json, result_json
-from server.canned_shared import SharedResults
-from server.queries import SHARED_EXTENSION, get_query, resolve, run
+from server.canned_shared import SHARED_EXTENSION, SharedResults
+from server.queries import get_query, resolve, run
 
 
 def test_concurrent_misses_compute_a_key_once():
