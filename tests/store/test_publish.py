@@ -63,3 +63,18 @@ def test_leftovers_of_a_dead_load_are_removed_and_a_live_ones_kept(built, tmp_pa
         stores.publish(built.store.dump(format=RdfFormat.N_QUADS))
     assert not dead_dump.exists() and not dead_build.exists()
     assert live_dump.exists()
+
+
+def test_the_triple_count_is_right_for_comments_and_blank_lines(built, tmp_path):
+    """A dump's lines are its statements; a file with comments, blank or indented lines is counted by the store."""
+    lines = canonical_dump(built.store).splitlines()
+    messy = b"# a comment first\n" + b"\n".join(lines[:10]) + b"\n\n  " + b"\n\t".join(lines[10:]) + b"\n# end"
+    path = tmp_path / "messy.nq"
+    path.write_bytes(messy)
+    stores = _stores(tmp_path)
+    with stores.lock():
+        result = stores.publish(path)
+    assert result.triples == len(lines) == len(Store.read_only(str(result.path)))
+    with stores.lock():
+        again = stores.publish(canonical_dump(built.store), force=True)
+    assert again.triples == len(lines)
