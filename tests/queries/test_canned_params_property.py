@@ -121,7 +121,9 @@ def test_any_value_over_http_is_a_200_or_a_400_and_never_changes_the_query_text(
     canned_queries = app.extensions["fundinggraph.queries"].values()
     limit = app.config["SETTINGS"].max_rows + 1
     fixed = {q.body for q in canned_queries} | {queries.limited(q, limit) for q in canned_queries}
-    fixed |= {*queries.INDEX_QUERIES, canned_labels.SUBJECT_LABELS_QUERY, labels.LABELS_QUERY, labels.TYPES_QUERY}
+    fixed |= {*queries.INDEX_QUERIES, canned_labels.SUBJECT_LABELS_QUERY, labels.LABELS_QUERY, labels.TYPES_QUERY,
+              labels.SUBJECT_LABELS_QUERY, labels.SUBJECT_TYPES_QUERY,
+              labels.past_limit_query(app.config["SETTINGS"].label_table_max_triples)}
     assert set(recorder.texts[before:]) <= fixed
 
 
