@@ -32,6 +32,7 @@ from pathlib import Path
 
 from fundinggraph import config
 from fundinggraph.config import Settings
+from fundinggraph.store.embedded import fsync_dir, pid_alive
 from server.errors import Unavailable
 from server.search_index import BuildError, BuildStats, SearchIndex, build
 
@@ -288,7 +289,7 @@ def build_version(settings: Settings, version: str, *, lock_fd: int | None = Non
         try:
             stats = build(texts(settings, version), settings.base_iri, tmp, version=version)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -346,7 +347,7 @@ def remove_stale(settings: Settings, keep: str) -> list[str]:
             version = name[1:].rsplit(".", 1)[0]
         elif name.startswith(".") and ".sqlite.tmp-" in name:
             pid = name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 path.unlink(missing_ok=True)
             continue
         else:
@@ -370,24 +371,6 @@ def _building(path: Path) -> bool:
     except OSError:
         return False
     return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -255,7 +255,7 @@ class EmbeddedStores:
             raise
         final = self.stores_dir / version
         os.rename(building, final)
-        _fsync_dir(self.stores_dir)
+        fsync_dir(self.stores_dir)
         self.switch(version)
         self.prune()
         return PublishResult(version, final, triples, False, time.perf_counter() - started)
@@ -270,7 +270,7 @@ class EmbeddedStores:
             tmp.unlink()
         os.symlink(target, tmp)
         os.replace(tmp, self.current_link)
-        _fsync_dir(self.data_dir)
+        fsync_dir(self.data_dir)
 
     def prune(self) -> list[str]:
         """Remove versions older than the current one beyond ``keep_versions``."""
@@ -285,7 +285,7 @@ class EmbeddedStores:
         """Remove half-built stores and N-Quads dumps left by loads that died (their pid is gone)."""
         for path in self.stores_dir.glob(BUILDING_PREFIX + "*"):
             pid = path.name.removesuffix(".nq").rsplit("-", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
                 else:
@@ -333,7 +333,8 @@ class EmbeddedReader:
         return self.stores.current_version()
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists (a dead loader's leftovers may be removed)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -343,7 +344,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
