@@ -11,6 +11,7 @@ See docs/PAGES.md.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -248,18 +249,24 @@ def _html_response(iri: NamedNode, path: str, incoming: str | None, page: int) -
     return Response(html, mimetype="text/html")
 
 
+#: Seconds a page must take to render before it is shared with the other workers as a file: cheap pages
+#: are rendered again instead, so the files stay few (the expensive pages) rather than one per page seen.
+SHARE_SLOWER_THAN = 0.05
+
+
 def _shared_page(key: tuple, render: Callable[[], str]) -> bytes:
-    """A page rendered once per machine and data version: the first worker renders it, the others wait for
-    it and read its file (at 5M triples a busy funder's page takes ~1 s to render; without sharing each
-    worker pays that while the others serve)."""
+    """A page rendered once per machine and data version when it is expensive: the first worker renders
+    it, the others wait for it and read its file (at 5M triples a busy funder's page takes ~1 s to render;
+    without sharing each worker pays that while the others serve)."""
     shared = shared_results()
     if shared is None:
         return render().encode("utf-8")
     with shared.claim(key[1], ("entity-page", *key)) as path:
         text = shared.read(path) if path is not None else None
         if text is None:
+            started = time.perf_counter()
             text = render()
-            if path is not None:
+            if path is not None and time.perf_counter() - started > SHARE_SLOWER_THAN:
                 shared.write(path, text)
     return text.encode("utf-8")
 
