@@ -100,9 +100,10 @@ def _search_index(settings: Settings, progress: Callable[[str], None]) -> None:
 def publish_built(stores, store, *, force: bool, progress: Callable[[str], None]):
     """Dump the built graph to an N-Quads file beside the store versions and publish that file.
 
-    From a file Oxigraph's bulk loader is faster than from bytes, and a large graph is never held
-    in memory twice (BENCHMARKS.md, finding 1). The file is removed afterwards, or by the next load
-    if this process dies (its name carries the pid).
+    From a file Oxigraph's bulk loader is faster than from bytes and needs less memory (BENCHMARKS.md,
+    finding 1); the dump's lines are sorted (:func:`canonical_dump`) so that identical content gets the
+    same version. The file is removed afterwards, or by the next load if this process dies (its name
+    carries the pid).
     """
     import os
 
