@@ -14,18 +14,9 @@ from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode
 
-from server.labels import ALT_LABEL, LABEL_PREDICATES, QUOTE, LabelTable
+from server.labels import SUBJECT_LABELS_QUERY, LabelTable
 from server.pagecache import per_version
 from server.store import backend
-
-#: Predicates read for a label, as the label table reads them (quotes name excerpts that have no label).
-PREDICATES = (*LABEL_PREDICATES, ALT_LABEL, QUOTE)
-
-# Our own constant IRIs in the text; the subject is bound as an RDF term.
-SUBJECT_LABELS_QUERY = (
-    "SELECT ?predicate ?label ?subject WHERE { ?subject ?predicate ?label . FILTER(isLiteral(?label) && ?predicate IN ("
-    + ", ".join(f"<{p}>" for p in PREDICATES) + ")) }"
-)
 
 
 class KnownLabels:
